@@ -1,0 +1,64 @@
+// The environment, parsed once. Nothing else in the project reads `process.env` for settings.
+// `scripts/start.ts` fills in the generated defaults (database URL, secrets) before anything
+// calls `config()`, so the values here are always complete at run time.
+import { z } from "zod";
+
+const flag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATABASE_URL: z.string().optional(),
+  HOOKRELAY_DATA_DIR: z.string().default(".data"),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  BOOTSTRAP_API_KEY: z.string().min(16).optional(),
+  NEXTAUTH_SECRET: z.string().optional(),
+  AUTH_SECRET: z.string().optional(),
+  DELIVERY_ENGINE: z.enum(["embedded", "inngest"]).optional(),
+  INNGEST_EVENT_KEY: z.string().optional(),
+  INNGEST_DEV: z.string().optional(),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag,
+  SECRETS_ENCRYPTION_KEY: z.string().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6000),
+  AUTO_DISABLE_AFTER_DAYS: z.coerce.number().positive().default(5),
+});
+
+export type Config = ReturnType<typeof parseConfig>;
+
+function parseConfig(env: NodeJS.ProcessEnv) {
+  const e = envSchema.parse(env);
+  const deliveryEngine = e.DELIVERY_ENGINE ?? (e.INNGEST_EVENT_KEY || e.INNGEST_DEV ? "inngest" : "embedded");
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.HOOKRELAY_DATA_DIR,
+    adminEmail: e.ADMIN_EMAIL,
+    adminPassword: e.ADMIN_PASSWORD,
+    bootstrapApiKey: e.BOOTSTRAP_API_KEY,
+    authSecret: e.NEXTAUTH_SECRET ?? e.AUTH_SECRET,
+    deliveryEngine,
+    allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+    secretsEncryptionKey: e.SECRETS_ENCRYPTION_KEY,
+    logLevel: e.LOG_LEVEL,
+    apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+    autoDisableAfterDays: e.AUTO_DISABLE_AFTER_DAYS,
+  } as const;
+}
+
+let cached: Config | undefined;
+
+/** The parsed environment. Cached; tests that change the environment call `resetConfig()`. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+export function resetConfig(): void {
+  cached = undefined;
+}

