@@ -212,13 +212,13 @@ CREATE INDEX "events_account_id_created_at_idx" ON "events"("account_id", "creat
 CREATE UNIQUE INDEX "events_account_id_external_id_key" ON "events"("account_id", "external_id");
 
 -- CreateIndex
+CREATE INDEX "deliveries_event_id_idx" ON "deliveries"("event_id");
+
+-- CreateIndex
 CREATE INDEX "deliveries_status_next_attempt_at_idx" ON "deliveries"("status", "next_attempt_at");
 
 -- CreateIndex
 CREATE INDEX "deliveries_webhook_id_created_at_idx" ON "deliveries"("webhook_id", "created_at");
-
--- CreateIndex
-CREATE UNIQUE INDEX "deliveries_event_id_webhook_id_key" ON "deliveries"("event_id", "webhook_id");
 
 -- CreateIndex
 CREATE INDEX "attempts_webhook_id_created_at_id_idx" ON "attempts"("webhook_id", "created_at" DESC, "id" DESC);

@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { createApiKey, listApiKeys, toApiKeyJson } from "@/lib/auth/api-keys";
+import { ApiError } from "@/lib/http/errors";
+import { route } from "@/lib/http/route";
+import { created, ok } from "@/lib/http/responses";
+
+const createApiKeyInput = z
+  .strictObject({
+    name: z.string().trim().min(1, "name is required").max(100),
+    role: z.enum(["admin", "member"]).default("member"),
+  })
+  .meta({ id: "CreateApiKey" });
+
+export const GET = route({}, async ({ account }) => ok((await listApiKeys(account.id)).map(toApiKeyJson)));
+
+// The key itself is in this response only; afterwards only its prefix is shown.
+export const POST = route({ body: createApiKeyInput }, async ({ account, principal, body }) => {
+  if (body.role === "admin" && principal.role !== "admin") throw new ApiError("forbidden", "only an admin may create an admin key");
+  const { apiKey, key } = await createApiKey({ accountId: account.id, name: body.name, role: body.role });
+  return created({ ...toApiKeyJson(apiKey), key });
+});

@@ -1,0 +1,5 @@
+import { eventCatalog } from "@/lib/events/catalog";
+import { route } from "@/lib/http/route";
+import { ok } from "@/lib/http/responses";
+
+export const GET = route({}, async () => ok(eventCatalog));

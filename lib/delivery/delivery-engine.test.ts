@@ -1,0 +1,301 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { Webhook as StandardWebhook } from "standardwebhooks";
+import { db } from "@/lib/db/client";
+import { createDispatcher, type Dispatcher } from "@/lib/delivery/dispatcher";
+import { deliveryWork } from "@/lib/delivery/delivery-work";
+import { claimDueDeliveries } from "@/lib/delivery/due-delivery";
+import { api } from "@/lib/testing/api";
+import { newAccount } from "@/lib/testing/fixtures";
+import { eventually, startReceiver, type Receiver } from "@/lib/testing/receiver";
+
+let key: string;
+let receiver: Receiver;
+const dispatchers: Dispatcher[] = [];
+
+async function startDispatcher(options = {}) {
+  const dispatcher = createDispatcher([deliveryWork], { maxIdleMs: 200, ...options });
+  await dispatcher.start();
+  dispatchers.push(dispatcher);
+  return dispatcher;
+}
+
+async function createWebhook(body: Record<string, unknown> = {}) {
+  const res = await api.post("/api/webhooks", { name: "test", url: receiver.url, events: ["order.*"], ...body }, { key });
+  expect(res.status).toBe(201);
+  return res.body.data as { id: string; secret: string };
+}
+
+const publish = (body: Record<string, unknown>) => api.post("/api/events", body, { key });
+const deliveryOf = (id: string) => db().delivery.findUniqueOrThrow({ where: { id } });
+
+beforeAll(async () => {
+  ({ key } = await newAccount());
+});
+
+afterEach(async () => {
+  await Promise.all(dispatchers.splice(0).map((d) => d.stop()));
+  await receiver?.close();
+  // Each test starts from an empty account: no webhook or delivery of an earlier test remains.
+  await db().webhook.deleteMany();
+  await db().event.deleteMany();
+});
+
+afterAll(async () => {
+  await Promise.all(dispatchers.map((d) => d.stop()));
+});
+
+describe("publish and deliver", () => {
+  it("delivers a published event at once, signed so that standardwebhooks verifies it", async () => {
+    receiver = await startReceiver(200);
+    await startDispatcher();
+    const webhook = await createWebhook();
+    const published = Date.now();
+    const res = await publish({ type: "order.created", data: { order_id: "o_1", total: 12.5 } });
+    expect(res.status).toBe(202);
+    expect(res.body.data.deliveries).toHaveLength(1);
+    const [request] = await receiver.waitFor(1);
+    expect(request.at - published).toBeLessThan(1000);
+
+    const verified = new StandardWebhook(webhook.secret).verify(request.body, request.headers as Record<string, string>);
+    expect(verified).toMatchObject({ id: res.body.data.id, type: "order.created", data: { order_id: "o_1", total: 12.5 } });
+    const delivery = await eventually(async () => {
+      const d = await deliveryOf(res.body.data.deliveries[0].id);
+      return d.status === "succeeded" && d;
+    });
+    expect(delivery).toMatchObject({ attempts: 1, responseCode: 200, leaseOwner: null });
+  });
+
+  it("retries a 500 twice on the policy's schedule, then succeeds; all attempts are in /logs", async () => {
+    receiver = await startReceiver((_, i) => (i < 2 ? 500 : 200));
+    await startDispatcher();
+    const webhook = await createWebhook({ retry_policy: [1, 2] });
+    const res = await publish({ type: "order.updated", data: { order_id: "o_2" } });
+    const requests = await receiver.waitFor(3, 15_000);
+    expect(requests[1].at - requests[0].at).toBeGreaterThanOrEqual(950);
+    expect(requests[2].at - requests[1].at).toBeGreaterThanOrEqual(1950);
+    // Every attempt carries the same event id, so receivers can deduplicate.
+    expect(new Set(requests.map((r) => r.headers["webhook-id"]))).toEqual(new Set([res.body.data.id]));
+
+    await eventually(async () => (await deliveryOf(res.body.data.deliveries[0].id)).status === "succeeded");
+    const logs = await api.get(`/api/webhooks/${webhook.id}/logs`, { key });
+    expect(logs.body.data.map((a: { attempt: number; status: string; response_code: number }) => [a.attempt, a.status, a.response_code])).toEqual([
+      [3, "succeeded", 200],
+      [2, "failed", 500],
+      [1, "failed", 500],
+    ]);
+    const deliveries = await api.get(`/api/webhooks/${webhook.id}/deliveries`, { key });
+    expect(deliveries.body.data[0]).toMatchObject({ status: "succeeded", attempts: 3, response_code: 200, next_attempt_at: null });
+  });
+
+  it("dead-letters a delivery that keeps failing, and a replay succeeds once the receiver recovers", async () => {
+    receiver = await startReceiver(503);
+    await startDispatcher();
+    const webhook = await createWebhook({ retry_policy: [1] });
+    const res = await publish({ type: "order.cancelled", data: { order_id: "o_3" } });
+    const deliveryId = res.body.data.deliveries[0].id;
+    await eventually(async () => (await deliveryOf(deliveryId)).status === "dead", 10_000);
+
+    const dead = await api.get(`/api/webhooks/${webhook.id}/replay`, { key });
+    expect(dead.body.data).toHaveLength(1);
+    expect(dead.body.data[0]).toMatchObject({ delivery_id: deliveryId, event: "order.cancelled", event_id: res.body.data.id, replayed_at: null });
+    expect(dead.body.data[0].reason).toContain("HTTP 503");
+
+    receiver.respond(200);
+    const replay = await api.post(`/api/webhooks/${webhook.id}/replay`, { failure_id: dead.body.data[0].id }, { key });
+    expect(replay.status).toBe(200);
+    expect(replay.body.data.delivery_ids).toHaveLength(1);
+    await eventually(async () => (await deliveryOf(replay.body.data.delivery_ids[0])).status === "succeeded");
+    const after = await api.get(`/api/webhooks/${webhook.id}/replay`, { key });
+    expect(after.body.data[0].replayed_at).not.toBeNull();
+  });
+
+  it("replays every dead letter since a time", async () => {
+    receiver = await startReceiver(500);
+    await startDispatcher();
+    const webhook = await createWebhook({ retry_policy: [1] });
+    const since = new Date(Date.now() - 1000).toISOString();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await publish({ type: "order.created", data: { i } })).body.data.deliveries[0].id);
+    await eventually(async () => (await db().delivery.count({ where: { id: { in: ids }, status: "dead" } })) === 3, 10_000);
+    receiver.respond(200);
+    const replay = await api.post(`/api/webhooks/${webhook.id}/replay`, { since }, { key });
+    expect(replay.body.data.replayed).toBe(3);
+    await eventually(async () => (await db().delivery.count({ where: { id: { in: replay.body.data.delivery_ids }, status: "succeeded" } })) === 3);
+    // Replaying again finds nothing new.
+    expect((await api.post(`/api/webhooks/${webhook.id}/replay`, { since }, { key })).body.data.replayed).toBe(0);
+  });
+
+  it("rejects a replay without failure_id or since, and an unknown failure_id", async () => {
+    receiver = await startReceiver(200);
+    const webhook = await createWebhook();
+    expect((await api.post(`/api/webhooks/${webhook.id}/replay`, {}, { key })).status).toBe(422);
+    expect((await api.post(`/api/webhooks/${webhook.id}/replay`, { since: "yesterday" }, { key })).status).toBe(422);
+    expect((await api.post(`/api/webhooks/${webhook.id}/replay`, { failure_id: "fail_nope" }, { key })).status).toBe(404);
+  });
+});
+
+describe("fan-out", () => {
+  it("matches exact types, group wildcards, * and payload filters", async () => {
+    receiver = await startReceiver(200);
+    const exact = await createWebhook({ events: ["order.created"] });
+    const group = await createWebhook({ events: ["order.*"] });
+    const all = await createWebhook({ events: ["*"] });
+    const filtered = await createWebhook({ events: ["order.*"], filters: { "customer.tier": "gold" } });
+    const targets = async (body: Record<string, unknown>) => ((await publish(body)).body.data.deliveries as { webhook_id: string }[]).map((d) => d.webhook_id).sort();
+
+    expect(await targets({ type: "order.created", data: { customer: { tier: "gold" } } })).toEqual([exact.id, group.id, all.id, filtered.id].sort());
+    expect(await targets({ type: "order.created", data: { customer: { tier: "silver" } } })).toEqual([exact.id, group.id, all.id].sort());
+    expect(await targets({ type: "order.shipped", data: {} })).toEqual([group.id, all.id].sort());
+    expect(await targets({ type: "payment.failed", data: {} })).toEqual([all.id]);
+  });
+
+  it("skips inactive webhooks", async () => {
+    const { key: own } = await newAccount();
+    receiver = await startReceiver(200);
+    await api.post("/api/webhooks", { name: "off", url: receiver.url, events: ["*"], is_active: false }, { key: own });
+    const res = await api.post("/api/events", { type: "order.created", data: {} }, { key: own });
+    expect(res.body.data.deliveries).toEqual([]);
+  });
+
+  it("publishing the same id twice is a no-op that returns the original event", async () => {
+    receiver = await startReceiver(200);
+    await createWebhook();
+    const first = await publish({ id: "ord-123-created", type: "order.created", data: { a: 1 } });
+    const second = await publish({ id: "ord-123-created", type: "order.created", data: { a: 2 } });
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(200);
+    expect(second.body.data).toMatchObject({ id: "ord-123-created", duplicate: true, data: { a: 1 } });
+    expect(second.body.data.deliveries).toEqual(first.body.data.deliveries);
+    expect(await db().event.count({ where: { externalId: "ord-123-created" } })).toBe(1);
+    const read = await api.get("/api/events/ord-123-created", { key });
+    expect(read.body.data.deliveries).toHaveLength(first.body.data.deliveries.length);
+  });
+
+  it("accepts `event` for `type`, refuses bad events with 4xx and stores nothing", async () => {
+    const ok = await publish({ event: "user.created", data: { id: "u1" } });
+    expect(ok.status).toBe(202);
+    expect(ok.body.data.type).toBe("user.created");
+    const before = await db().event.count();
+    expect((await publish({ data: {} })).status).toBe(422);
+    expect((await publish({ type: "Not A Type", data: {} })).status).toBe(422);
+    expect((await publish({ type: "order.created", data: "text" })).status).toBe(422);
+    const big = await publish({ type: "order.created", data: { blob: "x".repeat(300 * 1024) } });
+    expect(big.status).toBe(413);
+    expect(big.body.code).toBe("payload_too_large");
+    expect(await db().event.count()).toBe(before);
+  });
+});
+
+describe("the embedded dispatcher", () => {
+  it("two dispatchers racing on one database deliver each delivery exactly once", async () => {
+    receiver = await startReceiver(200);
+    await createWebhook({ events: ["*"] });
+    await Promise.all([startDispatcher({ concurrency: 8 }), startDispatcher({ concurrency: 8 })]);
+    const ids = await Promise.all(Array.from({ length: 100 }, (_, i) => publish({ type: "order.created", data: { i } }).then((r) => r.body.data.id)));
+    await receiver.waitFor(100, 20_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const seen = receiver.requests.map((r) => r.headers["webhook-id"]);
+    expect(seen).toHaveLength(100);
+    expect(new Set(seen)).toEqual(new Set(ids));
+  });
+
+  it("completes a delivery whose dispatcher died mid-attempt once its lease expires", async () => {
+    receiver = await startReceiver(200);
+    const webhook = await createWebhook();
+    const res = await publish({ type: "order.created", data: { crash: true } });
+    const deliveryId = res.body.data.deliveries[0].id;
+    // A dispatcher that claims the delivery and then dies: its lease is held, nothing is sent.
+    const claimed = await claimDueDeliveries("crashed-dispatcher", 10);
+    expect(claimed.map((d) => d.id)).toContain(deliveryId);
+
+    const survivor = await startDispatcher();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.requests).toHaveLength(0); // the live lease is respected
+    await db().delivery.update({ where: { id: deliveryId }, data: { leaseExpiresAt: new Date(Date.now() - 1) } }); // time passes
+    survivor.wake();
+    await receiver.waitFor(1);
+    await eventually(async () => (await deliveryOf(deliveryId)).status === "succeeded");
+    expect((await deliveryOf(deliveryId)).leaseOwner).toBeNull();
+    void webhook;
+  });
+
+  it("parks deliveries of an inactive webhook and resumes them when it is enabled again", async () => {
+    receiver = await startReceiver(200);
+    const webhook = await createWebhook();
+    const res = await publish({ type: "order.created", data: { parked: true } });
+    const deliveryId = res.body.data.deliveries[0].id;
+    await api.patch(`/api/webhooks/${webhook.id}`, { is_active: false }, { key });
+    await startDispatcher();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(receiver.requests).toHaveLength(0);
+    expect((await deliveryOf(deliveryId)).status).toBe("pending");
+
+    await api.patch(`/api/webhooks/${webhook.id}`, { is_active: true }, { key });
+    await receiver.waitFor(1);
+    await eventually(async () => (await deliveryOf(deliveryId)).status === "succeeded");
+  });
+
+  it("postpones, never drops, deliveries beyond rate_limit_per_hour", async () => {
+    receiver = await startReceiver(200);
+    await startDispatcher();
+    const webhook = await createWebhook({ rate_limit_per_hour: 2 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await publish({ type: "order.created", data: { i } })).body.data.deliveries[0].id);
+    await receiver.waitFor(2);
+    const third = await eventually(async () => {
+      const all = await db().delivery.findMany({ where: { id: { in: ids } } });
+      const waiting = all.filter((d) => d.status === "pending");
+      return waiting.length === 1 && waiting[0].nextAttemptAt && waiting[0].nextAttemptAt.getTime() > Date.now() + 3_000_000 ? waiting[0] : undefined;
+    });
+    expect(third.attempts).toBe(0);
+    expect(receiver.requests).toHaveLength(2);
+    void webhook;
+  });
+});
+
+describe("Send Test", () => {
+  it("delivers the event type's example now and returns the first attempt's outcome", async () => {
+    receiver = await startReceiver(200);
+    const webhook = await createWebhook({ signature_profile: "sha256" });
+    const res = await api.post(`/api/webhooks/${webhook.id}/test`, { event: "order.created" }, { key });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ status: "succeeded", response_code: 200, error: null, event: "order.created" });
+    expect(res.body.data.response_time_ms).toBeGreaterThanOrEqual(0);
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0].headers["x-webhook-event"]).toBe("order.created");
+    expect(JSON.parse(receiver.requests[0].body).event).toBe("order.created");
+  });
+
+  it("reports a failing receiver's status and schedules the retry", async () => {
+    receiver = await startReceiver(500);
+    const webhook = await createWebhook();
+    const res = await api.post(`/api/webhooks/${webhook.id}/test`, { event: "payment.failed" }, { key });
+    expect(res.body.data).toMatchObject({ status: "failed", response_code: 500, error: "http_status" });
+    expect(res.body.data.next_attempt_at).not.toBeNull();
+  });
+
+  it("rejects an unknown event type with 422 and another account's webhook with 404", async () => {
+    receiver = await startReceiver(200);
+    const webhook = await createWebhook();
+    expect((await api.post(`/api/webhooks/${webhook.id}/test`, { event: "nope.nope" }, { key })).status).toBe(422);
+    const { key: other } = await newAccount();
+    expect((await api.post(`/api/webhooks/${webhook.id}/test`, { event: "order.created" }, { key: other })).status).toBe(404);
+    expect(receiver.requests).toHaveLength(0);
+  });
+});
+
+describe("stats", () => {
+  it("aggregates attempts into totals, percentiles, a series and an error breakdown", async () => {
+    receiver = await startReceiver((_, i) => (i % 4 === 3 ? 502 : 200));
+    const webhook = await createWebhook({ retry_policy: [3600] });
+    for (let i = 0; i < 8; i++) await api.post(`/api/webhooks/${webhook.id}/test`, { event: i % 2 ? "order.created" : "order.updated" }, { key });
+    const res = await api.get(`/api/webhooks/${webhook.id}/stats?window=1h`, { key });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ total: 8, succeeded: 6, failed: 2, success_rate: 0.75, errors: [{ code: "http_502", count: 2 }] });
+    expect(res.body.data.series).toHaveLength(60);
+    expect(res.body.data.series.reduce((n: number, p: { succeeded: number }) => n + p.succeeded, 0)).toBe(6);
+    expect(res.body.data.p95_response_ms).toBeGreaterThanOrEqual(0);
+    expect(res.body.data.events.map((e: { event: string }) => e.event).sort()).toEqual(["order.created", "order.updated"]);
+    expect((await api.get(`/api/webhooks/${webhook.id}/stats?window=2d`, { key })).status).toBe(422);
+  });
+});

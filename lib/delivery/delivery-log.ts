@@ -1,0 +1,99 @@
+// Reading what happened: a webhook's deliveries and its attempt log, newest first, with
+// keyset pagination on the time-ordered ids (no OFFSET scans on a large log).
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import type { Attempt, Delivery, Prisma } from "@/lib/generated/prisma/client";
+
+export const deliveriesQuery = z.object({
+  status: z.enum(["pending", "succeeded", "dead"]).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(100).optional(),
+});
+
+export const logsQuery = z.object({
+  status: z.enum(["succeeded", "failed"]).optional(),
+  event: z.string().max(100).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  delivery_id: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(100).optional(),
+});
+
+function page<T extends { id: string }>(rows: T[], limit: number) {
+  const more = rows.length > limit;
+  const items = more ? rows.slice(0, limit) : rows;
+  return { items, nextCursor: more ? items[items.length - 1].id : null };
+}
+
+type DeliveryWithEvent = Delivery & { event: { type: string; externalId: string | null } };
+
+export async function listDeliveries(webhookId: string, query: z.output<typeof deliveriesQuery>) {
+  const rows = await db().delivery.findMany({
+    where: { webhookId, ...(query.status ? { status: query.status } : {}), ...(query.cursor ? { id: { lt: query.cursor } } : {}) },
+    include: { event: { select: { type: true, externalId: true } } },
+    orderBy: { id: "desc" },
+    take: query.limit + 1,
+  });
+  return page(rows, query.limit);
+}
+
+export function toDeliveryJson(d: DeliveryWithEvent) {
+  return {
+    id: d.id,
+    webhook_id: d.webhookId,
+    event: d.event.type,
+    event_id: d.event.externalId ?? d.eventId,
+    status: d.status,
+    attempts: d.attempts,
+    response_code: d.responseCode,
+    last_error: d.lastError,
+    last_attempt_at: d.lastAttemptAt?.toISOString() ?? null,
+    next_attempt_at: d.status === "pending" ? (d.nextAttemptAt?.toISOString() ?? null) : null,
+    created_at: d.createdAt.toISOString(),
+    completed_at: d.completedAt?.toISOString() ?? null,
+  };
+}
+
+type AttemptWithEvent = Attempt & { delivery: { event: { externalId: string | null } } };
+
+export async function listAttempts(webhookId: string, query: z.output<typeof logsQuery>) {
+  const where: Prisma.AttemptWhereInput = {
+    webhookId,
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.event ? { eventType: query.event } : {}),
+    ...(query.since ? { createdAt: { gte: new Date(query.since) } } : {}),
+    ...(query.delivery_id ? { deliveryId: query.delivery_id } : {}),
+  };
+  // Ordered by (created_at, id) to match the index; the cursor is the last attempt's id.
+  if (query.cursor) {
+    const last = await db().attempt.findFirst({ where: { id: query.cursor, webhookId }, select: { createdAt: true, id: true } });
+    if (last) where.OR = [{ createdAt: { lt: last.createdAt } }, { createdAt: last.createdAt, id: { lt: last.id } }];
+  }
+  const rows = await db().attempt.findMany({
+    where,
+    include: { delivery: { select: { event: { select: { externalId: true } } } } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: query.limit + 1,
+  });
+  return page(rows, query.limit);
+}
+
+export function toAttemptJson(a: AttemptWithEvent) {
+  return {
+    id: a.id,
+    delivery_id: a.deliveryId,
+    event: a.eventType,
+    event_id: a.delivery.event.externalId ?? a.eventId,
+    attempt: a.attemptNumber,
+    status: a.status,
+    response_code: a.responseCode,
+    response_time_ms: a.responseTimeMs,
+    error: a.errorClass,
+    error_message: a.errorMessage,
+    request_headers: a.requestHeaders,
+    request_body: a.requestBody,
+    response_headers: a.responseHeaders,
+    response_body: a.responseBody,
+    created_at: a.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,67 @@
+// History retention: delivery history older than the retention period is deleted once a day
+// (by the Inngest cron in inngest/functions/retention.ts, or the embedded engine's timer).
+// What fails is kept for review and replay: dead letters, their deliveries, their attempts and
+// their events stay; so does anything still pending (a parked delivery, an inbound event
+// waiting for a retry). Raw SQL: the deletes go in bounded batches so a large backlog never
+// holds one long transaction, and Prisma's deleteMany cannot limit.
+import { db } from "@/lib/db/client";
+
+export const RETENTION_DAYS = 30;
+/** Rows deleted per statement. */
+const BATCH = 5000;
+
+export interface PurgeResult {
+  attempts: number;
+  events: number;
+  inboundEvents: number;
+}
+
+/** The oldest moment still kept. */
+export function retentionCutoff(now = new Date()): Date {
+  return new Date(now.getTime() - RETENTION_DAYS * 24 * 3600 * 1000);
+}
+
+async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await deleteBatch();
+    total += deleted;
+    if (deleted < BATCH) return total;
+  }
+}
+
+/**
+ * Deletes attempts, published events (with their deliveries) and processed inbound events
+ * older than `olderThan`, keeping everything that belongs to a delivery that did not succeed.
+ */
+export async function purgeOldHistory(olderThan: Date): Promise<PurgeResult> {
+  const attempts = await inBatches(
+    () => db().$executeRaw`
+      DELETE FROM attempts
+      WHERE id IN (
+        SELECT a.id FROM attempts a
+        JOIN deliveries d ON d.id = a.delivery_id
+        WHERE a.created_at < ${olderThan} AND d.status = 'succeeded'
+        LIMIT ${BATCH})`,
+  );
+  // An event goes only when every delivery of it succeeded (or it had none); its deliveries
+  // and any attempts left of them go with it (ON DELETE CASCADE).
+  const events = await inBatches(
+    () => db().$executeRaw`
+      DELETE FROM events
+      WHERE id IN (
+        SELECT e.id FROM events e
+        WHERE e.created_at < ${olderThan}
+          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status <> 'succeeded')
+        LIMIT ${BATCH})`,
+  );
+  const inboundEvents = await inBatches(
+    () => db().$executeRaw`
+      DELETE FROM inbound_events
+      WHERE id IN (
+        SELECT id FROM inbound_events
+        WHERE received_at < ${olderThan} AND status = 'processed'
+        LIMIT ${BATCH})`,
+  );
+  return { attempts, events, inboundEvents };
+}

@@ -1,0 +1,35 @@
+// Send Test: publish the event type's catalog example to one webhook and attempt it now,
+// returning the first attempt's outcome. It is a real delivery: if it fails it retries on the
+// webhook's policy like any other.
+import { z } from "zod";
+import { attemptDelivery } from "@/lib/delivery/attempt-delivery";
+import { findEventType } from "@/lib/events/catalog";
+import { publishEvent } from "@/lib/events/publish";
+import { ApiError } from "@/lib/http/errors";
+import { getWebhook } from "@/lib/webhooks/webhooks";
+
+export const sendTestInput = z
+  .strictObject({ event: z.string().max(100).optional(), type: z.string().max(100).optional() })
+  .meta({ id: "SendTest" });
+
+export async function sendTestEvent(accountId: string, webhookId: string, requestedType?: string) {
+  const webhook = await getWebhook(accountId, webhookId);
+  // Without a type, the webhook's first exact subscription, else the catalog's first type.
+  const type = requestedType ?? webhook.events.find((e) => findEventType(e)) ?? "order.created";
+  const eventType = findEventType(type);
+  if (!eventType) throw new ApiError("validation_error", "invalid request body", [{ path: "event", message: `unknown event type ${type}` }]);
+  const { deliveries } = await publishEvent(accountId, { type, data: eventType.example, id: undefined }, { isTest: true, webhookIds: [webhook.id], callerAttempts: true });
+  const deliveryId = deliveries[0].id;
+  const result = await attemptDelivery(deliveryId);
+  return {
+    delivery_id: deliveryId,
+    event: type,
+    status: result?.outcome.ok ? "succeeded" : "failed",
+    response_code: result?.outcome.statusCode ?? null,
+    response_time_ms: result ? Math.round(result.outcome.responseTimeMs) : null,
+    error: result?.outcome.errorClass ?? null,
+    error_message: result?.outcome.errorMessage ?? null,
+    response_body: result?.outcome.responseBody ?? null,
+    next_attempt_at: result?.nextAttemptAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,22 @@
+// Database failures as API errors: a missing row is a 404, a unique clash a 409, and a
+// database that cannot be reached a 503 (the client may retry; nothing was accepted).
+import { ApiError } from "@/lib/http/errors";
+
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006", "P1001", "P1002", "P1017"]);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: string }).code;
+    if (code && UNAVAILABLE_CODES.has(code)) return true;
+    const message = String((e as { message?: string }).message ?? "");
+    if (/ECONNREFUSED|Connection terminated|terminating connection|the database system is (starting up|shutting down)|Can't reach database/i.test(message)) return true;
+  }
+  return false;
+}
+
+export function prismaErrorToApiError(error: unknown): ApiError | undefined {
+  const code = (error as { code?: string })?.code;
+  if (code === "P2025") return new ApiError("not_found", "not found");
+  if (code === "P2002") return new ApiError("conflict", "already exists");
+  return undefined;
+}

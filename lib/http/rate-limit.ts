@@ -1,0 +1,26 @@
+// Per-caller request rate limit on the public API: a token bucket per API key or user, in this
+// process's memory. Small enough to write here; a shared limit across instances would need
+// Redis or Postgres and is not worth its cost for a safety valve.
+import { config } from "@/lib/config";
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+const buckets = new Map<string, Bucket>();
+
+export function checkRateLimit(subject: string, perMinute = config().apiRateLimitPerMinute, now = Date.now()) {
+  const refillPerMs = perMinute / 60_000;
+  const bucket = buckets.get(subject) ?? { tokens: perMinute, updatedAt: now };
+  bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.updatedAt) * refillPerMs);
+  bucket.updatedAt = now;
+  buckets.set(subject, bucket);
+  if (bucket.tokens < 1) return { allowed: false, retryAfterSeconds: Math.ceil((1 - bucket.tokens) / refillPerMs / 1000) };
+  bucket.tokens -= 1;
+  return { allowed: true, retryAfterSeconds: 0 };
+}
+
+export function resetRateLimits() {
+  buckets.clear();
+}

@@ -1,0 +1,87 @@
+// Leasing inbound events for processing, with their integration in one round trip. Raw SQL
+// for the same reason as lib/delivery/due-delivery.ts: the claim must be one
+// `UPDATE … FOR UPDATE SKIP LOCKED` statement so that concurrent dispatchers (threads or
+// machines) never take the same row.
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+
+export interface DueInboundEvent {
+  id: string;
+  accountId: string;
+  integrationId: string;
+  eventType: string;
+  payload: unknown;
+  attempts: number;
+  sourceSystem: string;
+  userId: string;
+  forwardAs: string | null;
+}
+
+/** Processing is local work (validate, maybe publish): a lease older than this means its holder died. */
+export const INBOUND_LEASE_SECONDS = 60;
+
+const columns = Prisma.sql`
+  e.id, e.account_id AS "accountId", e.integration_id AS "integrationId", e.event_type AS "eventType",
+  e.payload, e.attempts, i.source_system AS "sourceSystem", i.user_id AS "userId", i.forward_as AS "forwardAs"`;
+
+/**
+ * Leases up to `limit` due inbound events to `owner`, oldest due first. Integrations in
+ * `skipIntegrationIds` (at their concurrency cap in this dispatcher) are left for later.
+ */
+export async function claimDueInboundEvents(owner: string, limit: number, skipIntegrationIds: string[] = []): Promise<DueInboundEvent[]> {
+  if (limit <= 0) return [];
+  return db().$queryRaw<DueInboundEvent[]>`
+    WITH due AS (
+      SELECT e.id
+      FROM inbound_events e
+      WHERE e.status = 'pending'
+        AND e.next_attempt_at <= now()
+        AND (e.lease_expires_at IS NULL OR e.lease_expires_at < now())
+        AND NOT (e.integration_id = ANY(${skipIntegrationIds}::text[]))
+      ORDER BY e.next_attempt_at
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    ), leased AS (
+      UPDATE inbound_events e
+      SET lease_owner = ${owner}, lease_expires_at = now() + make_interval(secs => ${INBOUND_LEASE_SECONDS}::int)
+      FROM due
+      WHERE e.id = due.id
+      RETURNING e.*
+    )
+    SELECT ${columns}
+    FROM leased e
+    JOIN integrations i ON i.id = e.integration_id
+    ORDER BY e.next_attempt_at`;
+}
+
+/** Leases one pending inbound event by id (due or not) to `owner`, unless someone else holds it or it is final. */
+export async function leaseInboundEvent(id: string, owner: string): Promise<DueInboundEvent | undefined> {
+  const rows = await db().$queryRaw<DueInboundEvent[]>`
+    WITH leased AS (
+      UPDATE inbound_events e
+      SET lease_owner = ${owner}, lease_expires_at = now() + make_interval(secs => ${INBOUND_LEASE_SECONDS}::int)
+      WHERE e.id = ${id} AND e.status = 'pending'
+        AND (e.lease_expires_at IS NULL OR e.lease_expires_at < now())
+      RETURNING e.*
+    )
+    SELECT ${columns}
+    FROM leased e
+    JOIN integrations i ON i.id = e.integration_id`;
+  return rows[0];
+}
+
+/** Hands a leased inbound event back unprocessed. */
+export async function releaseInboundEvent(id: string, owner: string): Promise<void> {
+  await db().$executeRaw`
+    UPDATE inbound_events SET lease_owner = NULL, lease_expires_at = NULL
+    WHERE id = ${id} AND lease_owner = ${owner} AND status = 'pending'`;
+}
+
+/** When the earliest pending inbound event becomes due (or its lease expires), for the dispatcher's timer. */
+export async function nextInboundDueAt(): Promise<Date | null> {
+  const rows = await db().$queryRaw<{ at: Date | null }[]>`
+    SELECT min(GREATEST(next_attempt_at, COALESCE(lease_expires_at, next_attempt_at))) AS at
+    FROM inbound_events
+    WHERE status = 'pending' AND next_attempt_at IS NOT NULL`;
+  return rows[0]?.at ?? null;
+}

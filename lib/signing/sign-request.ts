@@ -1,0 +1,106 @@
+// lib/signing owns the wire format of an outgoing delivery: for each signature profile, the
+// JSON envelope an event is wrapped in and the headers that sign it (DESIGN.md, "Signature
+// profiles"; docs/signature-profiles.md for receivers). It sends nothing (lib/delivery does)
+// and does not check inbound webhooks (lib/inbound does).
+import { createHmac } from "node:crypto";
+import { Webhook } from "standardwebhooks";
+import { secretKeyBytes } from "@/lib/signing/secret-key-bytes";
+
+export { secretKeyBytes } from "@/lib/signing/secret-key-bytes";
+
+export const signatureProfiles = ["standard", "omnisales", "sha256", "auraconnect"] as const;
+export type SignatureProfile = (typeof signatureProfiles)[number];
+
+export interface SignInput {
+  profile: SignatureProfile;
+  webhookId: string;
+  /** The public event id, `evt_…` or the publisher's own. */
+  eventId: string;
+  eventType: string;
+  /** The event's created_at; goes into the envelope. */
+  occurredAt: Date;
+  data: unknown;
+  /**
+   * Signing secrets, newest first. The first is the current one; a second one is present while a
+   * rotated secret overlaps (24 h). Format `whsec_<base64>` (generated) or any string a user chose.
+   */
+  secrets: string[];
+  /** The attempt time, for the timestamp headers; defaults to now. */
+  now?: Date;
+}
+
+export interface SignedRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
+const USER_AGENT = "Hookrelay-Webhook/1.0";
+
+/** Hex HMAC-SHA256 over the raw body keyed by the secret's UTF-8 bytes, as in seeds 000–003. */
+function hmacHex(secret: string, body: string): string {
+  return createHmac("sha256", Buffer.from(secret, "utf8")).update(body, "utf8").digest("hex");
+}
+
+/** The body and signed headers of one attempt of a delivery, in the webhook's signature profile. */
+export function signRequest(input: SignInput): SignedRequest {
+  const { profile, eventId, eventType, secrets } = input;
+  const current = secrets[0];
+  if (!current) throw new Error("signRequest needs a non-empty signing secret");
+  const now = input.now ?? new Date();
+  const timestamp = String(Math.floor(now.getTime() / 1000));
+  const occurredAt = input.occurredAt.toISOString();
+  // JSON.stringify drops an undefined property; every envelope promises a `data` key.
+  const data = input.data === undefined ? null : input.data;
+  const common = { "Content-Type": "application/json", "User-Agent": USER_AGENT };
+
+  switch (profile) {
+    case "standard": {
+      const body = JSON.stringify({ id: eventId, type: eventType, timestamp: occurredAt, data });
+      // One `v1,` signature per secret so a receiver still holding the rotated-out secret keeps
+      // verifying during the overlap (Standard Webhooks: space-delimited signature list). Raw
+      // bytes, not a string, go to the library: with `format: "raw"` it reads a string's UTF-16
+      // code units, which differs from UTF-8 for non-ASCII secrets.
+      const signature = secrets.map((secret) => new Webhook(secretKeyBytes(secret), { format: "raw" }).sign(eventId, now, body)).join(" ");
+      return { body, headers: { ...common, "webhook-id": eventId, "webhook-timestamp": timestamp, "webhook-signature": signature } };
+    }
+    case "omnisales": {
+      const body = JSON.stringify({ id: eventId, event: eventType, created_at: occurredAt, data });
+      return {
+        body,
+        headers: { ...common, "X-Webhook-Signature": hmacHex(current, body), "X-Webhook-Timestamp": timestamp, "X-Webhook-ID": eventId },
+      };
+    }
+    case "sha256": {
+      const body = JSON.stringify({ id: eventId, event: eventType, timestamp: occurredAt, data });
+      return {
+        body,
+        headers: {
+          ...common,
+          "X-Webhook-Signature": `sha256=${hmacHex(current, body)}`,
+          "X-Webhook-Event": eventType,
+          "X-Webhook-ID": eventId,
+          "X-Webhook-Timestamp": timestamp,
+        },
+      };
+    }
+    case "auraconnect": {
+      const body = JSON.stringify({ id: eventId, type: eventType, created: occurredAt, data: { object: data } });
+      return {
+        body,
+        headers: {
+          ...common,
+          "X-AuraConnect-Event": eventType,
+          "X-AuraConnect-Signature": `sha256=${hmacHex(current, body)}`,
+          "X-AuraConnect-Event-Id": eventId,
+          "X-AuraConnect-Timestamp": timestamp,
+          "X-AuraConnect-Webhook-Id": input.webhookId,
+        },
+      };
+    }
+    default: {
+      // The profile comes from the database as a string; an unknown one must not go out unsigned.
+      const unknown: never = profile;
+      throw new Error(`unknown signature profile: ${String(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { afterAll, beforeAll, inject } from "vitest";
+import { resetConfig } from "@/lib/config";
+import { disconnectDb } from "@/lib/db/client";
+import { createDatabaseFromTemplate } from "@/lib/testing/database";
+
+beforeAll(async () => {
+  process.env.DATABASE_URL = await createDatabaseFromTemplate(inject("postgresPort"));
+  resetConfig();
+});
+
+afterAll(async () => {
+  await disconnectDb();
+});

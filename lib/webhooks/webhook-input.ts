@@ -1,0 +1,128 @@
+// What a client may send to create or change a webhook. The same schemas validate the API
+// and the browser form, and describe the API in /api/openapi.json.
+import { z } from "zod";
+import { retryPolicySchema } from "@/lib/delivery/retry-policy";
+import { signatureProfiles } from "@/lib/signing/sign-request";
+import { checkUrlShape, isValidCidr } from "@/lib/webhooks/url-guard";
+import { isValidEventPattern } from "@/lib/webhooks/event-patterns";
+
+export const MAX_WEBHOOKS_PER_ACCOUNT = 100;
+
+// Headers that Hookrelay sets itself (signatures, envelope metadata) or that HTTP owns.
+const RESERVED_HEADER = /^(host|content-length|content-type|transfer-encoding|connection|user-agent|webhook-.*|x-webhook-.*|x-auraconnect-.*)$/i;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
+const FILTER_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+export const webhookUrl = z
+  .string()
+  .trim()
+  .superRefine((url, ctx) => {
+    const problem = checkUrlShape(url);
+    if (problem) ctx.addIssue({ code: "custom", message: problem.message });
+  })
+  .meta({ description: "Where events are POSTed: http or https.", example: "https://example.com/webhooks" });
+
+export const eventPatterns = z
+  .array(
+    z.string().refine(isValidEventPattern, {
+      message: "unknown event type: use a type from GET /api/event-types, a group wildcard like `order.*`, or `*`",
+    }),
+  )
+  .min(1, "subscribe to at least one event")
+  .max(100)
+  .transform((events) => [...new Set(events)])
+  .meta({ description: "Event types: exact (`order.created`), a group wildcard (`order.*`) or `*`.", example: ["order.*"] });
+
+const filters = z
+  .record(z.string().regex(FILTER_PATH, "a filter key is a dotted path like `data.status`"), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .refine((f) => Object.keys(f).length <= 20, "at most 20 filters")
+  .meta({ description: "Payload filters: dotted path into the event data → value; all must match." });
+
+const headers = z
+  .record(
+    z
+      .string()
+      .regex(HEADER_NAME, "not a valid HTTP header name")
+      .refine((name) => !RESERVED_HEADER.test(name), "this header is set by Hookrelay and cannot be overridden"),
+    z.string().max(1024).regex(/^[\t\x20-\x7e\x80-\xff]*$/, "header values cannot contain control characters"),
+  )
+  .refine((h) => Object.keys(h).length <= 20, "at most 20 custom headers")
+  .meta({ description: "Custom headers sent with every delivery." });
+
+const fields = {
+  name: z.string().trim().min(1, "name is required").max(100),
+  url: webhookUrl,
+  events: eventPatterns,
+  description: z.string().trim().max(500).nullable(),
+  is_active: z.boolean(),
+  filters: filters.nullable(),
+  ip_whitelist: z
+    .array(z.string().trim().refine(isValidCidr, "not an IP address or CIDR range"))
+    .max(50)
+    .meta({ description: "CIDR ranges the destination must resolve into; empty allows any public address." }),
+  headers,
+  timeout_ms: z.number().int().min(100).max(60_000),
+  retry_policy: retryPolicySchema,
+  signature_profile: z.enum(signatureProfiles),
+  rate_limit_per_hour: z.number().int().min(1).max(10_000_000).nullable(),
+  debug_mode: z.boolean(),
+};
+
+export const webhookSecret = z
+  .string()
+  .min(16, "a secret needs at least 16 characters")
+  .max(256)
+  .regex(/^[\x21-\x7e]+$/, "a secret is printable ASCII without spaces");
+
+export const createWebhookInput = z
+  .strictObject({
+    name: fields.name,
+    url: fields.url,
+    events: fields.events,
+    description: fields.description.optional(),
+    secret: webhookSecret.optional(),
+    is_active: fields.is_active.default(true),
+    filters: fields.filters.optional(),
+    ip_whitelist: fields.ip_whitelist.default([]),
+    headers: fields.headers.default({}),
+    timeout_ms: fields.timeout_ms.default(30_000),
+    retry_policy: fields.retry_policy.default("standard"),
+    signature_profile: fields.signature_profile.default("standard"),
+    rate_limit_per_hour: fields.rate_limit_per_hour.optional(),
+    debug_mode: fields.debug_mode.default(false),
+  })
+  .meta({ id: "CreateWebhook" });
+
+/** PUT: the whole configuration; omitted optional fields return to their defaults. */
+export const replaceWebhookInput = createWebhookInput.omit({ secret: true }).meta({ id: "ReplaceWebhook" });
+
+/** PATCH: any subset of the fields. */
+export const updateWebhookInput = z
+  .strictObject({
+    name: fields.name,
+    url: fields.url,
+    events: fields.events,
+    description: fields.description,
+    is_active: fields.is_active,
+    filters: fields.filters,
+    ip_whitelist: fields.ip_whitelist,
+    headers: fields.headers,
+    timeout_ms: fields.timeout_ms,
+    retry_policy: fields.retry_policy,
+    signature_profile: fields.signature_profile,
+    rate_limit_per_hour: fields.rate_limit_per_hour,
+    debug_mode: fields.debug_mode,
+  })
+  .partial()
+  .refine((input) => Object.keys(input).length > 0, "send at least one field to change")
+  .meta({ id: "UpdateWebhook" });
+
+export const rotateSecretInput = z.strictObject({ secret: webhookSecret.optional() }).meta({ id: "RotateSecret" });
+
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(100).optional(),
+});
+
+export type CreateWebhookInput = z.output<typeof createWebhookInput>;
+export type UpdateWebhookInput = z.output<typeof updateWebhookInput>;

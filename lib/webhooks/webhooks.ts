@@ -1,0 +1,169 @@
+// Webhooks (endpoints): create, read, change, delete and rotate their secrets, always inside
+// one account. Secrets are encrypted at rest and returned only by create and rotate.
+import { config } from "@/lib/config";
+import { db } from "@/lib/db/client";
+import { newId } from "@/lib/db/ids";
+import { Prisma, type Webhook } from "@/lib/generated/prisma/client";
+import { ApiError, notFound } from "@/lib/http/errors";
+import { announcePendingDeliveries } from "@/lib/delivery/engine";
+import { decryptSecret, encryptSecret, generateSigningSecret } from "@/lib/webhooks/secret-box";
+import { resolveAllowedAddresses } from "@/lib/webhooks/url-guard";
+import { MAX_WEBHOOKS_PER_ACCOUNT, type CreateWebhookInput, type UpdateWebhookInput } from "@/lib/webhooks/webhook-input";
+
+export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Refuses a URL whose host is, or resolves to, an address the webhook may not reach. A host
+ * that does not resolve yet is accepted: DNS can change, and every attempt checks again.
+ */
+async function assertReachableUrl(url: string, ipWhitelist: string[]) {
+  const result = await resolveAllowedAddresses(url, { allowPrivateNetworks: config().allowPrivateNetworks, ipWhitelist });
+  if (!result.ok && result.problem.code !== "unresolvable") {
+    throw new ApiError("validation_error", "invalid request body", [{ path: "url", message: result.problem.message }]);
+  }
+}
+
+const jsonOrNull = (value: unknown) => (value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue));
+
+export async function createWebhook(accountId: string, input: CreateWebhookInput) {
+  await assertReachableUrl(input.url, input.ip_whitelist);
+  const secret = input.secret ?? generateSigningSecret();
+  const webhook = await db().$transaction(async (tx) => {
+    // Serialise creations per account so the quota cannot be overshot by concurrent requests.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${accountId}))`;
+    const count = await tx.webhook.count({ where: { accountId } });
+    if (count >= MAX_WEBHOOKS_PER_ACCOUNT) {
+      throw new ApiError("limit_exceeded", `an account can have at most ${MAX_WEBHOOKS_PER_ACCOUNT} webhooks`);
+    }
+    return tx.webhook.create({
+      data: {
+        id: newId("wh"),
+        accountId,
+        name: input.name,
+        url: input.url,
+        description: input.description ?? null,
+        events: input.events,
+        filters: jsonOrNull(input.filters),
+        secretCiphertext: encryptSecret(secret),
+        isActive: input.is_active,
+        signatureProfile: input.signature_profile,
+        retryPolicy: input.retry_policy,
+        timeoutMs: input.timeout_ms,
+        ipWhitelist: input.ip_whitelist,
+        headers: input.headers,
+        rateLimitPerHour: input.rate_limit_per_hour ?? null,
+        debugMode: input.debug_mode,
+      },
+    });
+  });
+  return { webhook, secret };
+}
+
+export async function listWebhooks(accountId: string, page: { limit: number; cursor?: string }) {
+  const rows = await db().webhook.findMany({
+    where: { accountId, ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
+    orderBy: { id: "desc" },
+    take: page.limit + 1,
+  });
+  const more = rows.length > page.limit;
+  const items = more ? rows.slice(0, page.limit) : rows;
+  return { items, nextCursor: more ? items[items.length - 1].id : null };
+}
+
+export async function getWebhook(accountId: string, id: string): Promise<Webhook> {
+  const webhook = await db().webhook.findFirst({ where: { id, accountId } });
+  if (!webhook) throw notFound("webhook");
+  return webhook;
+}
+
+/** Applies a PATCH (or a PUT, which is a PATCH of every field). */
+export async function updateWebhook(accountId: string, id: string, input: UpdateWebhookInput): Promise<Webhook> {
+  const current = await getWebhook(accountId, id);
+  if (input.url !== undefined || input.ip_whitelist !== undefined) {
+    await assertReachableUrl(input.url ?? current.url, input.ip_whitelist ?? current.ipWhitelist);
+  }
+  const data: Prisma.WebhookUpdateInput = {
+    name: input.name,
+    url: input.url,
+    description: input.description,
+    events: input.events,
+    filters: input.filters === undefined ? undefined : jsonOrNull(input.filters),
+    signatureProfile: input.signature_profile,
+    retryPolicy: input.retry_policy,
+    timeoutMs: input.timeout_ms,
+    ipWhitelist: input.ip_whitelist,
+    headers: input.headers,
+    rateLimitPerHour: input.rate_limit_per_hour,
+    debugMode: input.debug_mode,
+  };
+  if (input.is_active !== undefined && input.is_active !== current.isActive) {
+    data.isActive = input.is_active;
+    // Re-enabling clears the automatic-disable reason and the failure streak.
+    if (input.is_active) Object.assign(data, { disabledReason: null, disabledAt: null, failingSince: null });
+    else Object.assign(data, { disabledReason: "disabled by a user", disabledAt: new Date() });
+  }
+  const webhook = await db().webhook.update({ where: { id: current.id }, data });
+  if (data.isActive === true) await resumeParkedDeliveries(webhook.id);
+  return webhook;
+}
+
+/** Parked deliveries of a re-enabled webhook become due now. */
+async function resumeParkedDeliveries(webhookId: string) {
+  await db().delivery.updateMany({ where: { webhookId, status: "pending" }, data: { nextAttemptAt: new Date() } });
+  await db().$executeRaw`SELECT pg_notify('hookrelay_work', 'delivery')`;
+  await announcePendingDeliveries(webhookId);
+}
+
+export async function deleteWebhook(accountId: string, id: string): Promise<void> {
+  const { count } = await db().webhook.deleteMany({ where: { id, accountId } });
+  if (count === 0) throw notFound("webhook");
+}
+
+/** A new secret; the old one keeps signing alongside it for 24 h so receivers can switch over. */
+export async function rotateWebhookSecret(accountId: string, id: string, newSecret?: string) {
+  const current = await getWebhook(accountId, id);
+  const secret = newSecret ?? generateSigningSecret();
+  const webhook = await db().webhook.update({
+    where: { id: current.id },
+    data: {
+      secretCiphertext: encryptSecret(secret),
+      previousSecretCiphertext: current.secretCiphertext,
+      previousSecretExpiresAt: new Date(Date.now() + SECRET_OVERLAP_MS),
+    },
+  });
+  return { webhook, secret };
+}
+
+/** The secrets that sign a delivery now: the current one, then the previous one while it overlaps. */
+export function signingSecrets(webhook: Pick<Webhook, "secretCiphertext" | "previousSecretCiphertext" | "previousSecretExpiresAt">, now = new Date()): string[] {
+  const secrets = [decryptSecret(webhook.secretCiphertext)];
+  if (webhook.previousSecretCiphertext && webhook.previousSecretExpiresAt && webhook.previousSecretExpiresAt > now) {
+    secrets.push(decryptSecret(webhook.previousSecretCiphertext));
+  }
+  return secrets;
+}
+
+export function toWebhookJson(webhook: Webhook, options: { secret?: string } = {}) {
+  return {
+    id: webhook.id,
+    name: webhook.name,
+    url: webhook.url,
+    description: webhook.description,
+    events: webhook.events,
+    filters: webhook.filters ?? null,
+    is_active: webhook.isActive,
+    disabled_reason: webhook.disabledReason,
+    disabled_at: webhook.disabledAt?.toISOString() ?? null,
+    signature_profile: webhook.signatureProfile,
+    retry_policy: webhook.retryPolicy,
+    timeout_ms: webhook.timeoutMs,
+    ip_whitelist: webhook.ipWhitelist,
+    headers: webhook.headers,
+    rate_limit_per_hour: webhook.rateLimitPerHour,
+    debug_mode: webhook.debugMode,
+    failing_since: webhook.failingSince?.toISOString() ?? null,
+    created_at: webhook.createdAt.toISOString(),
+    updated_at: webhook.updatedAt.toISOString(),
+    ...(options.secret ? { secret: options.secret } : {}),
+  };
+}

@@ -1,0 +1,64 @@
+// `npm start`: everything a fresh machine needs, in order, with progress printed —
+// secrets, PostgreSQL (embedded unless DATABASE_URL), migrations, the first admin, a build
+// when the sources changed, then the web server and the delivery engine in this process.
+// `npm run dev` does the same with Next.js in development mode.
+import { createServer } from "node:http";
+import path from "node:path";
+import { prepareEnvironment, buildIfNeeded } from "@/scripts/start/environment";
+import { startDatabase } from "@/scripts/start/database";
+import { bootstrapAccounts } from "@/scripts/start/bootstrap";
+
+const dev = process.argv.includes("--dev");
+const step = (message: string) => console.log(`[hookrelay] ${message}`);
+
+async function main() {
+  const root = process.cwd();
+  (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
+
+  step("preparing configuration");
+  const dataDir = await prepareEnvironment(root, step);
+
+  const database = await startDatabase(dataDir, step);
+  process.env.DATABASE_URL = database.url;
+
+  await bootstrapAccounts(step);
+
+  if (!dev) await buildIfNeeded(root, step);
+
+  const { config } = await import("@/lib/config");
+  const { port } = config();
+  step(`starting the web server (${dev ? "development" : "production"})`);
+  const { default: next } = await import("next");
+  const app = next({ dev, dir: root, port, hostname: "0.0.0.0" });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve) => server.listen(port, resolve));
+
+  const { startDeliveryEngine } = await import("@/lib/delivery/engine");
+  const engine = await startDeliveryEngine();
+  step(`delivery engine: ${config().deliveryEngine}`);
+  step(`ready on http://localhost:${port} (data in ${path.relative(root, dataDir) || "."})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    step(`${signal}: stopping`);
+    server.close();
+    server.closeAllConnections();
+    await engine.stop();
+    const { disconnectDb } = await import("@/lib/db/client");
+    await disconnectDb().catch(() => {});
+    await database.stop();
+    step("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error) => {
+  console.error(`[hookrelay] start failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
