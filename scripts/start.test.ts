@@ -1,0 +1,89 @@
+// Runs the real `npm start` code path on a temporary data directory: embedded Postgres,
+// migrations, first admin, bootstrap key, build when needed, server — then stops and restarts it.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "@/lib/db/embedded-postgres";
+
+const API_KEY = "hr_start_test_key_0123456789abcdef";
+let dataDir: string;
+let app: ChildProcess | undefined;
+
+interface Started {
+  port: number;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+async function start(): Promise<Started> {
+  const port = await freePort();
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    // The test run's own database and settings must not leak into the app under test.
+    if (v !== undefined && !/^(DATABASE_URL|NODE_ENV|SECRETS_ENCRYPTION_KEY|NEXTAUTH_SECRET|LOG_LEVEL|VITEST.*)$/.test(k)) env[k] = v;
+  }
+  Object.assign(env, { HOOKRELAY_DATA_DIR: dataDir, PORT: String(port), BOOTSTRAP_API_KEY: API_KEY, LOG_LEVEL: "warn" });
+  let output = "";
+  // Node itself (not npx) so the signal reaches the app directly.
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  app = child;
+  child.stdout.on("data", (c: Buffer) => (output += c));
+  child.stderr.on("data", (c: Buffer) => (output += c));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const deadline = Date.now() + 480_000;
+  while (!output.includes("ready on")) {
+    if (child.exitCode !== null) throw new Error(`start exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`start did not become ready:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { port, output: () => output, exited };
+}
+
+async function stop(started: Started) {
+  app?.kill("SIGTERM");
+  return started.exited;
+}
+
+afterAll(async () => {
+  app?.kill("SIGKILL");
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("npm start", () => {
+  it("starts from nothing, serves the API, stops cleanly and reuses its data on the next start", { timeout: 900_000 }, async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "hookrelay-start-"));
+    const first = await start();
+    const base = `http://127.0.0.1:${first.port}`;
+    expect(first.output()).toMatch(/starting the embedded PostgreSQL/);
+    expect(first.output()).toMatch(/applied 0001_init/);
+    expect(first.output()).toMatch(/created the first admin: admin@hookrelay\.local \/ \S+/);
+
+    const health = await fetch(`${base}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ success: true, data: { status: "ok", db: "ok", engine: "embedded" } });
+
+    const body = JSON.stringify({ name: "n", url: "https://example.com/h", events: ["order.*"] });
+    const headers = { "content-type": "application/json" };
+    const created = await fetch(`${base}/api/webhooks`, { method: "POST", body, headers: { ...headers, authorization: `Bearer ${API_KEY}` } });
+    expect(created.status).toBe(201);
+    const webhook = (await created.json()).data;
+    expect(webhook.secret).toMatch(/^whsec_/);
+    expect((await fetch(`${base}/api/webhooks`, { method: "POST", body, headers })).status).toBe(401);
+    const malformed = await fetch(`${base}/api/webhooks`, { method: "POST", body: "{", headers: { ...headers, authorization: `Bearer ${API_KEY}` } });
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).success).toBe(false);
+
+    expect(await stop(first)).toBe(0);
+    expect(existsSync(path.join(dataDir, "postgres", "postmaster.pid"))).toBe(false);
+
+    const second = await start();
+    expect(second.output()).toMatch(/database schema is up to date/);
+    expect(second.output()).not.toMatch(/created the first admin/);
+    const again = await fetch(`http://127.0.0.1:${second.port}/api/webhooks/${webhook.id}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    expect(again.status).toBe(200);
+    expect(await stop(second)).toBe(0);
+  });
+});
