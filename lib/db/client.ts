@@ -16,7 +16,12 @@ export function databaseUrl(): string {
 }
 
 export function createDb(connectionString: string, poolSize = 10): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: poolSize }) });
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max: poolSize }),
+    // Under a burst every pooled connection may be busy; waiting for one is better than
+    // failing the request (Prisma's default gives up after 2 s).
+    transactionOptions: { maxWait: 10_000, timeout: 15_000 },
+  });
 }
 
 /** The shared client for the configured database. */

@@ -8,7 +8,7 @@ import { db } from "@/lib/db/client";
 
 export const RETENTION_DAYS = 30;
 /** Rows deleted per statement. */
-const BATCH = 5000;
+const BATCH_SIZE = 5000;
 
 export interface PurgeResult {
   attempts: number;
@@ -21,12 +21,12 @@ export function retentionCutoff(now = new Date()): Date {
   return new Date(now.getTime() - RETENTION_DAYS * 24 * 3600 * 1000);
 }
 
-async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
+async function inBatches(batchSize: number, deleteBatch: () => Promise<number>): Promise<number> {
   let total = 0;
   for (;;) {
     const deleted = await deleteBatch();
     total += deleted;
-    if (deleted < BATCH) return total;
+    if (deleted < batchSize) return total;
   }
 }
 
@@ -34,34 +34,37 @@ async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
  * Deletes attempts, published events (with their deliveries) and processed inbound events
  * older than `olderThan`, keeping everything that belongs to a delivery that did not succeed.
  */
-export async function purgeOldHistory(olderThan: Date): Promise<PurgeResult> {
+export async function purgeOldHistory(olderThan: Date, { batchSize = BATCH_SIZE } = {}): Promise<PurgeResult> {
   const attempts = await inBatches(
+    batchSize,
     () => db().$executeRaw`
       DELETE FROM attempts
       WHERE id IN (
         SELECT a.id FROM attempts a
         JOIN deliveries d ON d.id = a.delivery_id
         WHERE a.created_at < ${olderThan} AND d.status = 'succeeded'
-        LIMIT ${BATCH})`,
+        LIMIT ${batchSize})`,
   );
   // An event goes only when every delivery of it succeeded (or it had none); its deliveries
   // and any attempts left of them go with it (ON DELETE CASCADE).
   const events = await inBatches(
+    batchSize,
     () => db().$executeRaw`
       DELETE FROM events
       WHERE id IN (
         SELECT e.id FROM events e
         WHERE e.created_at < ${olderThan}
           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status <> 'succeeded')
-        LIMIT ${BATCH})`,
+        LIMIT ${batchSize})`,
   );
   const inboundEvents = await inBatches(
+    batchSize,
     () => db().$executeRaw`
       DELETE FROM inbound_events
       WHERE id IN (
         SELECT id FROM inbound_events
         WHERE received_at < ${olderThan} AND status = 'processed'
-        LIMIT ${BATCH})`,
+        LIMIT ${batchSize})`,
   );
   return { attempts, events, inboundEvents };
 }

@@ -17,6 +17,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function prismaErrorToApiError(error: unknown): ApiError | undefined {
   const code = (error as { code?: string })?.code;
   if (code === "P2025") return new ApiError("not_found", "not found");
+  // "Unable to start a transaction in the given time": every connection is busy.
+  if (code === "P2028") return new ApiError("service_unavailable", "the database is busy; retry shortly", [], { "retry-after": "1" });
   if (code === "P2002") return new ApiError("conflict", "already exists");
   return undefined;
 }

@@ -63,20 +63,13 @@ export function validateInboundPayload(eventType: string, payload: unknown): Rec
  * crash, a replay) never publishes it twice.
  */
 async function forwardInboundEvent(due: DueInboundEvent, data: Record<string, unknown>) {
-  let published;
-  try {
-    published = await publishEventIdempotently(due.accountId, {
-      id: `inbound_${due.id}`,
-      type: due.eventType,
-      data: {
-        ...data,
-        _source: { source_system: due.sourceSystem, user_id: due.userId, integration_id: due.integrationId, forward_as: due.forwardAs },
-      },
-    });
-  } catch (error) {
-    if (error instanceof ApiError) throw new InboundProcessingError(`forwarding as an outbound event failed: ${error.message}`);
-    throw error;
-  }
+  const source = { source_system: due.sourceSystem, user_id: due.userId, integration_id: due.integrationId, forward_as: due.forwardAs };
+  const published = await publishEventIdempotently(due.accountId, { id: `inbound_${due.id}`, type: due.eventType, data: { ...data, _source: source } }).catch(
+    (error: unknown) => {
+      // A refusal (e.g. data over 256 KB) is about this event; anything else is ours and is logged.
+      throw error instanceof ApiError ? new InboundProcessingError(`forwarding as an outbound event failed: ${error.message}`) : error;
+    },
+  );
   // Inngest mode: tell it about the new deliveries (a duplicate's were announced, or are swept up).
   if (!published.duplicate) await announceDeliveries(published.deliveries);
 }

@@ -149,10 +149,20 @@ export interface InboundTarget {
   userId: string;
 }
 
-async function receive(request: Request, target: InboundTarget, now: number): Promise<Response> {
+/** A path segment as the user wrote it: `%3A` is `:` (neither slug may contain `%`, so decoding twice is harmless). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+async function receive(request: Request, rawTarget: InboundTarget, now: number): Promise<Response> {
   const raw = await readBodyCapped(request);
   if (!raw) return failure(413, "Payload too large");
 
+  const target = { sourceSystem: decodeSegment(rawTarget.sourceSystem), userId: decodeSegment(rawTarget.userId) };
   const wellFormed = SOURCE_SYSTEM.test(target.sourceSystem) && USER_ID.test(target.userId);
   const integration = wellFormed
     ? await db().integration.findUnique({ where: { sourceSystem_userId: { sourceSystem: target.sourceSystem, userId: target.userId } } })

@@ -1,0 +1,144 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { newId } from "@/lib/db/ids";
+import { purgeOldHistory, retentionCutoff, RETENTION_DAYS } from "@/lib/delivery/retention";
+import { api } from "@/lib/testing/api";
+import { newAccount } from "@/lib/testing/fixtures";
+
+const DAY = 24 * 3600 * 1000;
+const daysAgo = (n: number) => new Date(Date.now() - n * DAY);
+
+let accountId: string;
+let webhookIds: [string, string];
+let integrationId: string;
+
+beforeAll(async () => {
+  const { account, key } = await newAccount();
+  accountId = account.id;
+  const ids: string[] = [];
+  for (const name of ["a", "b"]) {
+    const res = await api.post("/api/webhooks", { name, url: "http://127.0.0.1:9/hook", events: ["order.*"] }, { key });
+    expect(res.status).toBe(201);
+    ids.push(res.body.data.id);
+  }
+  webhookIds = ids as [string, string];
+  integrationId = (await db().integration.create({ data: { id: newId("int"), accountId, sourceSystem: "pos", userId: "u_retention", secretCiphertext: "unused" } })).id;
+});
+
+async function event(createdAt: Date) {
+  return db().event.create({ data: { id: newId("evt"), accountId, type: "order.created", data: {}, createdAt } });
+}
+
+/** A delivery of `eventId` in `status`, with one attempt at `attemptAt`, and a dead letter when dead. */
+async function delivery(eventId: string, status: "succeeded" | "dead" | "pending", attemptAt: Date, webhookId = webhookIds[0]) {
+  const d = await db().delivery.create({ data: { id: newId("dlv"), accountId, webhookId, eventId, status, attempts: 1, createdAt: attemptAt } });
+  const attempt = await db().attempt.create({
+    data: {
+      id: newId("att"),
+      accountId,
+      deliveryId: d.id,
+      webhookId,
+      eventId,
+      eventType: "order.created",
+      attemptNumber: 1,
+      status: status === "succeeded" ? "succeeded" : "failed",
+      responseCode: status === "succeeded" ? 200 : 500,
+      responseTimeMs: 5,
+      requestHeaders: {},
+      createdAt: attemptAt,
+    },
+  });
+  if (status === "dead") {
+    await db().deadLetter.create({ data: { id: newId("fail"), accountId, webhookId, deliveryId: d.id, eventId, eventType: "order.created", reason: "HTTP 500", failedAt: attemptAt } });
+  }
+  return { deliveryId: d.id, attemptId: attempt.id };
+}
+
+async function inbound(status: "processed" | "dead" | "pending", receivedAt: Date) {
+  return db().inboundEvent.create({
+    data: { id: newId("ie"), accountId, integrationId, eventType: "transaction.created", dedupeKey: newId("ie"), payload: {}, status, receivedAt },
+  });
+}
+
+const exists = {
+  event: async (id: string) => (await db().event.count({ where: { id } })) === 1,
+  delivery: async (id: string) => (await db().delivery.count({ where: { id } })) === 1,
+  attempt: async (id: string) => (await db().attempt.count({ where: { id } })) === 1,
+  inbound: async (id: string) => (await db().inboundEvent.count({ where: { id } })) === 1,
+};
+
+describe("purgeOldHistory", () => {
+  it(`keeps ${RETENTION_DAYS} days: the cutoff is that long ago`, () => {
+    const now = new Date("2026-03-31T12:00:00Z");
+    expect(retentionCutoff(now).toISOString()).toBe("2026-03-01T12:00:00.000Z");
+  });
+
+  it("deletes old succeeded history and keeps dead letters, pending work and everything recent", async () => {
+    // Old and delivered: goes, with its delivery and attempt.
+    const delivered = await event(daysAgo(40));
+    const deliveredD = await delivery(delivered.id, "succeeded", daysAgo(40));
+    // Old and dead-lettered: stays whole, for review and replay.
+    const dead = await event(daysAgo(40));
+    const deadD = await delivery(dead.id, "dead", daysAgo(39));
+    // Old but still pending (a parked delivery of a disabled webhook): stays.
+    const parked = await event(daysAgo(40));
+    const parkedD = await delivery(parked.id, "pending", daysAgo(40));
+    // Old, delivered to one webhook, dead at another: the event and both deliveries stay;
+    // only the succeeded delivery's old attempt goes.
+    const mixed = await event(daysAgo(40));
+    const mixedOk = await delivery(mixed.id, "succeeded", daysAgo(40), webhookIds[0]);
+    const mixedDead = await delivery(mixed.id, "dead", daysAgo(40), webhookIds[1]);
+    // Old, matched no webhook: goes.
+    const unmatched = await event(daysAgo(31));
+    // Recent: stays.
+    const recent = await event(daysAgo(29));
+    const recentD = await delivery(recent.id, "succeeded", daysAgo(29));
+
+    const oldProcessed = await inbound("processed", daysAgo(40));
+    const oldDeadInbound = await inbound("dead", daysAgo(40));
+    const oldPendingInbound = await inbound("pending", daysAgo(40));
+    const recentProcessed = await inbound("processed", daysAgo(1));
+
+    const result = await purgeOldHistory(retentionCutoff());
+    expect(result).toEqual({ attempts: 2, events: 2, inboundEvents: 1 });
+
+    expect(await exists.event(delivered.id)).toBe(false);
+    expect(await exists.delivery(deliveredD.deliveryId)).toBe(false);
+    expect(await exists.attempt(deliveredD.attemptId)).toBe(false);
+    expect(await exists.event(unmatched.id)).toBe(false);
+
+    expect(await exists.event(dead.id)).toBe(true);
+    expect(await exists.delivery(deadD.deliveryId)).toBe(true);
+    expect(await exists.attempt(deadD.attemptId)).toBe(true);
+    expect(await db().deadLetter.count({ where: { deliveryId: deadD.deliveryId } })).toBe(1);
+
+    expect(await exists.event(parked.id)).toBe(true);
+    expect(await exists.attempt(parkedD.attemptId)).toBe(true);
+
+    expect(await exists.event(mixed.id)).toBe(true);
+    expect(await exists.delivery(mixedOk.deliveryId)).toBe(true);
+    expect(await exists.attempt(mixedOk.attemptId)).toBe(false);
+    expect(await exists.attempt(mixedDead.attemptId)).toBe(true);
+
+    expect(await exists.event(recent.id)).toBe(true);
+    expect(await exists.attempt(recentD.attemptId)).toBe(true);
+
+    expect(await exists.inbound(oldProcessed.id)).toBe(false);
+    expect(await exists.inbound(oldDeadInbound.id)).toBe(true);
+    expect(await exists.inbound(oldPendingInbound.id)).toBe(true);
+    expect(await exists.inbound(recentProcessed.id)).toBe(true);
+
+    // Nothing left to purge: a second run deletes nothing.
+    expect(await purgeOldHistory(retentionCutoff())).toEqual({ attempts: 0, events: 0, inboundEvents: 0 });
+  });
+
+  it("deletes a backlog in bounded batches until none is left", async () => {
+    const old = [];
+    for (let i = 0; i < 5; i++) {
+      const e = await event(daysAgo(50));
+      old.push({ event: e, ...(await delivery(e.id, "succeeded", daysAgo(50))) });
+    }
+    expect(await purgeOldHistory(retentionCutoff(), { batchSize: 2 })).toEqual({ attempts: 5, events: 5, inboundEvents: 0 });
+    for (const o of old) expect(await exists.event(o.event.id)).toBe(false);
+  });
+});
