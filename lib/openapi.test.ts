@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, routeFiles } from "@/lib/testing/api";
+import { api, routeFiles, routeMethods } from "@/lib/testing/api";
 
 // Framework plumbing, not part of the public API.
 const UNDOCUMENTED = new Set(["/api/auth/{}", "/api/inngest", "/api/openapi.json"]);
@@ -20,5 +20,10 @@ describe("GET /api/openapi.json", () => {
     const documented = new Set(Object.keys(doc.paths).map(shape));
     const missing = routeFiles.map((r) => shape(r.template)).filter((path) => !UNDOCUMENTED.has(path) && !documented.has(path));
     expect(missing, "add these routes to lib/openapi.ts").toEqual([]);
+
+    const byShape = new Map(Object.entries(doc.paths as Record<string, object>).map(([p, ops]) => [shape(p), Object.keys(ops).map((m) => m.toUpperCase())]));
+    for (const r of routeFiles.filter((r) => !UNDOCUMENTED.has(shape(r.template)))) {
+      expect(byShape.get(shape(r.template)), `methods of ${r.template} in lib/openapi.ts`).toEqual(expect.arrayContaining(await routeMethods(r.file)));
+    }
   });
 });

@@ -2,6 +2,8 @@
 // validate requests, so the document cannot drift from the code.
 import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
+import { createAccountInput } from "@/lib/accounts/accounts";
+import { createApiKeyInput } from "@/lib/auth/api-keys";
 import { deliveriesQuery, logsQuery } from "@/lib/delivery/delivery-log";
 import { replayInput } from "@/lib/delivery/replay";
 import { sendTestInput } from "@/lib/delivery/send-test";
@@ -102,7 +104,25 @@ const paths: ZodOpenApiPathsObject = {
       },
     },
   },
+  "/api/stats": { get: op("Account-wide delivery health over a window (the dashboard)", { query: statsQuery }) },
+  "/api/stats/webhooks": { get: op("Per-webhook health: 24 h success rate, latency, last attempt, failing streak") },
+  "/api/api-keys": {
+    get: op("The account's API keys (prefix only; a key is shown once, on creation)"),
+    post: op("Create an API key; the response holds the key, shown only here", { body: createApiKeyInput, status: 201 }),
+  },
+  "/api/api-keys/{id}": { delete: withId({ summary: "Revoke an API key", responses: { 204: { description: "revoked" }, ...errors } }) },
+  "/api/accounts": {
+    get: op("All accounts (admins only)"),
+    post: op("Create an account, optionally with its first member user (admins only)", { body: createAccountInput, status: 201 }),
+  },
   "/api/health": { get: { summary: "Health of the app and its database", responses: { 200: { description: "healthy" }, 503: { description: "database unavailable" } } } },
+  "/api/metrics": {
+    get: {
+      summary: "Operational metrics in the Prometheus text format (admin only; see docs/operations.md)",
+      security: [{ bearer: [] }, { session: [] }],
+      responses: { 200: { description: "Prometheus text format 0.0.4", content: { "text/plain": { schema: z.string() } } }, 401: errors[401], 403: { description: "not an admin" } },
+    },
+  },
 };
 
 export function openApiDocument() {

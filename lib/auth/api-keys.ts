@@ -1,9 +1,17 @@
 // API keys: `hr_` + 32 random bytes. Only the SHA-256 of a key is stored (a key has 256 bits of
 // entropy, so a fast hash is safe and keeps every API request cheap); the plaintext is shown once.
 import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import type { Role } from "@/lib/generated/prisma/client";
+
+export const createApiKeyInput = z
+  .strictObject({
+    name: z.string().trim().min(1, "name is required").max(100),
+    role: z.enum(["admin", "member"]).default("member"),
+  })
+  .meta({ id: "CreateApiKey" });
 
 export const hashApiKey = (key: string) => createHash("sha256").update(key).digest("hex");
 

@@ -4,12 +4,12 @@
 // and does not check inbound webhooks (lib/inbound does).
 import { createHmac } from "node:crypto";
 import { Webhook } from "standardwebhooks";
+import type { SignatureProfile } from "@/lib/signing/profiles";
 import { secretKeyBytes } from "@/lib/signing/secret-key-bytes";
 
 export { secretKeyBytes } from "@/lib/signing/secret-key-bytes";
 
-export const signatureProfiles = ["standard", "omnisales", "sha256", "auraconnect"] as const;
-export type SignatureProfile = (typeof signatureProfiles)[number];
+export { signatureProfiles, type SignatureProfile } from "@/lib/signing/profiles";
 
 export interface SignInput {
   profile: SignatureProfile;

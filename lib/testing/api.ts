@@ -35,6 +35,14 @@ export const routeFiles: CompiledRoute[] = Object.keys(modules)
   // Static segments win over parameters, as in Next.js.
   .sort((a, b) => a.names.length - b.names.length);
 
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/** The HTTP methods a route file exports. */
+export async function routeMethods(file: string): Promise<string[]> {
+  const mod = await modules[file]();
+  return HTTP_METHODS.filter((m) => typeof mod[m] === "function");
+}
+
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;

@@ -1,9 +1,11 @@
 // What a client may send to create or change a webhook. The same schemas validate the API
-// and the browser form, and describe the API in /api/openapi.json.
+// and the browser form (so this module imports nothing Node-only), and describe the API in
+// /api/openapi.json.
 import { z } from "zod";
 import { retryPolicySchema } from "@/lib/delivery/retry-policy";
-import { signatureProfiles } from "@/lib/signing/sign-request";
-import { checkUrlShape, isValidCidr } from "@/lib/webhooks/url-guard";
+import { signatureProfiles } from "@/lib/signing/profiles";
+import { isValidCidr } from "@/lib/webhooks/ip-ranges";
+import { checkUrlShape } from "@/lib/webhooks/url-shape";
 import { isValidEventPattern } from "@/lib/webhooks/event-patterns";
 
 export const MAX_WEBHOOKS_PER_ACCOUNT = 100;

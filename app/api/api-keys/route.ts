@@ -1,15 +1,7 @@
-import { z } from "zod";
-import { createApiKey, listApiKeys, toApiKeyJson } from "@/lib/auth/api-keys";
+import { createApiKey, createApiKeyInput, listApiKeys, toApiKeyJson } from "@/lib/auth/api-keys";
 import { ApiError } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { created, ok } from "@/lib/http/responses";
-
-const createApiKeyInput = z
-  .strictObject({
-    name: z.string().trim().min(1, "name is required").max(100),
-    role: z.enum(["admin", "member"]).default("member"),
-  })
-  .meta({ id: "CreateApiKey" });
 
 export const GET = route({}, async ({ account }) => ok((await listApiKeys(account.id)).map(toApiKeyJson)));
 

@@ -1,0 +1,157 @@
+"use client";
+// A modal dialog on the native <dialog>: showModal() makes the rest of the page inert (focus
+// stays inside), Escape closes it, and focus returns to where it was.
+import { useEffect, useId, useRef, type ReactNode } from "react";
+import { cn } from "@/components/ui/cn";
+
+export function Dialog({
+  open,
+  onClose,
+  title,
+  description,
+  children,
+  footer,
+  side = false,
+  className,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  description?: ReactNode;
+  children?: ReactNode;
+  footer?: ReactNode;
+  /** A drawer from the right edge instead of a centred dialog. */
+  side?: boolean;
+  className?: string;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const descriptionId = useId();
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // Start in the first field of a form; otherwise the browser's choice (the first button).
+      dialog.querySelector<HTMLElement>("[data-dialog-body] :is(input:not([readonly]):not([type=hidden]), select, textarea)")?.focus();
+    }
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      aria-describedby={description ? descriptionId : undefined}
+      onClose={onClose}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+      onClick={(e) => {
+        // A click on the backdrop (the dialog element itself, outside its panel) closes it.
+        if (e.target === ref.current) onClose();
+      }}
+      className={cn(
+        "m-0 max-h-none max-w-none bg-transparent p-0 backdrop:bg-slate-900/40 open:flex",
+        "h-dvh w-full", side ? "justify-end" : "items-center justify-center p-4",
+      )}
+    >
+      {open && (
+        <div
+          className={cn(
+            "flex flex-col overflow-hidden bg-white shadow-xl",
+            side ? "h-full w-full sm:w-[36rem]" : "max-h-[calc(100dvh-2rem)] w-full max-w-lg rounded-lg",
+            className,
+          )}
+        >
+          <div className="flex items-start justify-between gap-4 border-b border-slate-100 px-5 py-4">
+            <div className="min-w-0">
+              <h2 id={titleId} className="text-base font-semibold text-slate-900">
+                {title}
+              </h2>
+              {description && (
+                <p id={descriptionId} className="mt-1 text-sm text-slate-500">
+                  {description}
+                </p>
+              )}
+            </div>
+            <button
+              type="button"
+              onClick={onClose}
+              aria-label="Close"
+              className="-m-1 rounded p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            >
+              <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden className="size-5">
+                <path d="M6.28 5.22a.75.75 0 0 0-1.06 1.06L8.94 10l-3.72 3.72a.75.75 0 1 0 1.06 1.06L10 11.06l3.72 3.72a.75.75 0 1 0 1.06-1.06L11.06 10l3.72-3.72a.75.75 0 0 0-1.06-1.06L10 8.94 6.28 5.22Z" />
+              </svg>
+            </button>
+          </div>
+          <div data-dialog-body className="min-h-0 flex-1 overflow-y-auto px-5 py-4">
+            {children}
+          </div>
+          {footer && <div className="flex flex-wrap justify-end gap-2 border-t border-slate-100 bg-slate-50 px-5 py-3">{footer}</div>}
+        </div>
+      )}
+    </dialog>
+  );
+}
+
+/** "Are you sure?" with a named confirm button. */
+export function ConfirmDialog({
+  open,
+  onClose,
+  onConfirm,
+  title,
+  description,
+  confirmLabel,
+  pending,
+  error,
+  tone = "danger",
+}: {
+  open: boolean;
+  onClose: () => void;
+  onConfirm: () => void;
+  title: string;
+  description: ReactNode;
+  confirmLabel: string;
+  pending?: boolean;
+  error?: ReactNode;
+  tone?: "danger" | "primary";
+}) {
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title={title}
+      footer={
+        <>
+          <button
+            type="button"
+            onClick={onClose}
+            className="inline-flex h-9 items-center rounded-md bg-white px-3.5 text-sm font-medium text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+          >
+            Cancel
+          </button>
+          <button
+            type="button"
+            onClick={onConfirm}
+            disabled={pending}
+            className={cn(
+              "inline-flex h-9 items-center rounded-md px-3.5 text-sm font-medium text-white shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-50",
+              tone === "danger" ? "bg-red-600 hover:bg-red-500 focus-visible:outline-red-600" : "bg-indigo-600 hover:bg-indigo-500 focus-visible:outline-indigo-600",
+            )}
+          >
+            {pending ? "Working…" : confirmLabel}
+          </button>
+        </>
+      }
+    >
+      <div className="space-y-3 text-sm text-slate-600">
+        <div>{description}</div>
+        {error}
+      </div>
+    </Dialog>
+  );
+}

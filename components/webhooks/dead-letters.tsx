@@ -1,0 +1,116 @@
+"use client";
+import { useState, type FormEvent } from "react";
+import type { DeadLetter } from "@/components/api-types";
+import { formatDateTime, formatRelative, toDateTimeLocal } from "@/components/format";
+import { useApiList, useApiMutation } from "@/components/use-api";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorState, InlineError } from "@/components/ui/error-state";
+import { Field, Input } from "@/components/ui/field";
+import { TableSkeleton } from "@/components/ui/skeleton";
+import { Table, Td, Th, Tr } from "@/components/ui/table";
+import { LoadMore } from "@/components/webhooks/load-more";
+
+const COLUMNS = ["Event", "Reason", "Failed", "Replayed", ""];
+
+interface ReplayResult {
+  replayed: number;
+  delivery_ids: string[];
+}
+
+/** Deliveries whose retry policy ran out; Replay queues the event to this webhook again. */
+export function DeadLetters({ webhookId }: { webhookId: string }) {
+  const letters = useApiList<DeadLetter>(`/api/webhooks/${webhookId}/replay?limit=25`, { refetchInterval: 2_000 });
+  const rows = letters.data?.pages.flatMap((p) => p.data) ?? [];
+  const [since, setSince] = useState(() => toDateTimeLocal(new Date(Date.now() - 24 * 3600 * 1000)));
+  const [message, setMessage] = useState<string | null>(null);
+  const replay = useApiMutation((api, body: { failure_id: string } | { since: string }) => api.post<ReplayResult>(`/api/webhooks/${webhookId}/replay`, body), {
+    onSuccess: (r) => setMessage(r.replayed === 0 ? "Nothing to replay since then." : `Replayed ${r.replayed} ${r.replayed === 1 ? "delivery" : "deliveries"}.`),
+  });
+
+  function replayAll(e: FormEvent) {
+    e.preventDefault();
+    const date = new Date(since);
+    if (Number.isNaN(date.getTime())) return setMessage("Pick a date and time.");
+    setMessage(null);
+    replay.mutate({ since: date.toISOString() });
+  }
+
+  return (
+    <div>
+      <form onSubmit={replayAll} className="flex flex-wrap items-end gap-3 px-4 py-3 sm:px-5">
+        <Field label="Replay all since" className="w-60">
+          {(p) => <Input {...p} type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} required />}
+        </Field>
+        <Button type="submit" disabled={replay.isPending}>
+          Replay all
+        </Button>
+        <div aria-live="polite" className="min-h-5 basis-full text-sm text-slate-600 sm:basis-auto">
+          {replay.isError ? <InlineError error={replay.error} /> : message}
+        </div>
+      </form>
+      {letters.isError ? (
+        <ErrorState error={letters.error} onRetry={() => letters.refetch()} title="Could not load dead letters" />
+      ) : rows.length === 0 && !letters.isPending ? (
+        <EmptyState title="No dead letters" description="Deliveries that exhaust their retry policy land here, ready to be replayed." />
+      ) : (
+        <Table label="Dead letters">
+          <thead>
+            <tr>
+              {COLUMNS.map((c, i) => (
+                <Th key={i}>{c || <span className="sr-only">Actions</span>}</Th>
+              ))}
+            </tr>
+          </thead>
+          {letters.isPending ? (
+            <TableSkeleton columns={COLUMNS.length} rows={3} />
+          ) : (
+            <tbody>
+              {rows.map((d) => (
+                <Tr key={d.id}>
+                  <Td>
+                    <span className="block font-mono text-xs text-slate-800">{d.event}</span>
+                    <span className="block font-mono text-[11px] text-slate-400">{d.event_id}</span>
+                  </Td>
+                  <Td className="max-w-80">
+                    <span className="block truncate text-slate-600" title={d.reason}>
+                      {d.reason}
+                    </span>
+                  </Td>
+                  <Td className="text-slate-500">
+                    <time dateTime={d.failed_at} title={formatDateTime(d.failed_at)}>
+                      {formatRelative(d.failed_at)}
+                    </time>
+                  </Td>
+                  <Td>
+                    {d.replayed_at ? (
+                      <Badge tone="indigo" title={formatDateTime(d.replayed_at)}>
+                        Replayed {formatRelative(d.replayed_at)}
+                      </Badge>
+                    ) : (
+                      <span className="text-slate-400">Not yet</span>
+                    )}
+                  </Td>
+                  <Td className="text-right">
+                    <Button
+                      size="sm"
+                      onClick={() => {
+                        setMessage(null);
+                        replay.mutate({ failure_id: d.id });
+                      }}
+                      disabled={replay.isPending}
+                    >
+                      Replay
+                    </Button>
+                  </Td>
+                </Tr>
+              ))}
+            </tbody>
+          )}
+        </Table>
+      )}
+      <LoadMore query={letters} />
+    </div>
+  );
+}
