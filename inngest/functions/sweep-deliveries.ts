@@ -3,7 +3,7 @@
 // unreachable), or whose run gave up. The safety net behind at-least-once delivery.
 import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
-import { reannounceStrandedWork } from "@/lib/delivery/engine";
+import { reannounceStrandedWork } from "@/lib/delivery/announce";
 
 export const sweepDeliveries = inngest.createFunction(
   {

@@ -1,12 +1,13 @@
 // Dead letters and replay. Replaying queues the event to the same webhook again as a new
 // delivery (the dead one stays as history) and marks the dead letter replayed.
 import { z } from "zod";
+import { isoDateTime } from "@/lib/http/storable-input";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import type { DeadLetter } from "@/lib/generated/prisma/client";
 import { notFound } from "@/lib/http/errors";
 import { WORK_CHANNEL } from "@/lib/events/publish";
-import { announceDeliveries } from "@/lib/delivery/engine";
+import { announceDeliveries } from "@/lib/delivery/announce";
 
 export async function listDeadLetters(webhookId: string, page: { limit: number; cursor?: string }) {
   const rows = await db().deadLetter.findMany({
@@ -36,7 +37,7 @@ export function toDeadLetterJson(d: DeadLetterWithEvent) {
 }
 
 export const replayInput = z
-  .union([z.strictObject({ failure_id: z.string().min(1).max(100) }), z.strictObject({ since: z.iso.datetime({ offset: true }) })], {
+  .union([z.strictObject({ failure_id: z.string().min(1).max(100) }), z.strictObject({ since: isoDateTime })], {
     error: "send `failure_id` (one dead letter) or `since` (an ISO time: all dead letters since then)",
   })
   .meta({ id: "Replay" });

@@ -2,7 +2,7 @@
 // (the inbound dead letter queue). A replay puts the same stored event back in the queue with
 // a fresh retry budget; nothing is copied.
 import { db } from "@/lib/db/client";
-import { announceInboundEvents } from "@/lib/delivery/engine";
+import { announceInboundEvents } from "@/lib/delivery/announce";
 import type { InboundEvent, Prisma } from "@/lib/generated/prisma/client";
 import { WORK_CHANNEL } from "@/lib/events/publish";
 import { ApiError, notFound } from "@/lib/http/errors";

@@ -1,6 +1,7 @@
 // What a client may send to register or change an integration (an inbound source), list its
 // inbound events and replay its dead ones. The same schemas validate the API and describe it.
 import { z } from "zod";
+import { isoDateTime } from "@/lib/http/storable-input";
 
 /** The five event types of seed 000 that an integration may post. */
 export const inboundEventTypes = ["transaction.created", "transaction.updated", "transaction.voided", "invoice.paid", "payment.received"] as const;
@@ -88,7 +89,7 @@ export const inboundReplayInput = z
   .union(
     [
       z.strictObject({ event_id: z.string().min(1).max(100) }),
-      z.strictObject({ since: z.iso.datetime({ offset: true }) }),
+      z.strictObject({ since: isoDateTime }),
       z.strictObject({}),
     ],
     { error: "send `event_id` (one dead inbound event), `since` (an ISO time: all dead since then) or nothing (all dead)" },

@@ -5,10 +5,11 @@
 // or `{success: false, error}` — not the REST API's error envelope.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
-import { announceInboundEvent } from "@/lib/delivery/engine";
+import { announceInboundEvent } from "@/lib/delivery/announce";
 import { WORK_CHANNEL } from "@/lib/events/publish";
 import { isDatabaseUnavailable } from "@/lib/http/db-errors";
 import { checkRateLimit } from "@/lib/http/rate-limit";
+import { findUnstorableJson } from "@/lib/http/storable-input";
 import { log } from "@/lib/log";
 import { decryptSecret, encryptSecret, generateSigningSecret } from "@/lib/webhooks/secret-box";
 import { inboundEventTypes, isInboundEventType, SOURCE_SYSTEM, USER_ID } from "@/lib/inbound/integration-input";
@@ -183,6 +184,9 @@ async function receive(request: Request, rawTarget: InboundTarget, now: number):
     return failure(400, "Malformed JSON");
   }
   if (body === null || typeof body !== "object" || Array.isArray(body)) return failure(400, "Malformed JSON: the body must be a JSON object");
+  // NUL, lone surrogates or extreme nesting could not be stored or processed (a 500 and a retry loop otherwise).
+  const unstorable = findUnstorableJson(body);
+  if (unstorable) return failure(400, `Malformed JSON: ${unstorable.path ? `${unstorable.path}: ` : ""}${unstorable.message}`);
   const envelope = body as Record<string, unknown>;
 
   if (!isInboundEventType(envelope.event)) return failure(400, `Unknown event type: \`event\` must be one of ${inboundEventTypes.join(", ")}`);

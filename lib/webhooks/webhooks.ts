@@ -5,7 +5,7 @@ import { db } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { Prisma, type Webhook } from "@/lib/generated/prisma/client";
 import { ApiError, notFound } from "@/lib/http/errors";
-import { announcePendingDeliveries } from "@/lib/delivery/engine";
+import { announcePendingDeliveries } from "@/lib/delivery/announce";
 import { decryptSecret, encryptSecret, generateSigningSecret } from "@/lib/webhooks/secret-box";
 import { resolveAllowedAddresses } from "@/lib/webhooks/url-guard";
 import { MAX_WEBHOOKS_PER_ACCOUNT, type CreateWebhookInput, type UpdateWebhookInput } from "@/lib/webhooks/webhook-input";

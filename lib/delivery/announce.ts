@@ -1,0 +1,97 @@
+// Announcing work to Inngest (DELIVERY_ENGINE=inngest) after the database commit. In embedded
+// mode every function here does nothing: the NOTIFY in the same transaction already woke the
+// dispatcher. A sweeper (inngest/functions/sweep-deliveries.ts) re-announces what a crash
+// between the commit and the send left behind.
+import { deliveryRequested, inboundReceived, inngest } from "@/inngest/client";
+import { config } from "@/lib/config";
+import { db } from "@/lib/db/client";
+import { log } from "@/lib/log";
+
+/** Inngest accepts at most a few MB per send; deliveries are announced in chunks this size. */
+const SEND_CHUNK = 500;
+
+type Announcement = ReturnType<typeof deliveryRequested.create> | ReturnType<typeof inboundReceived.create>;
+
+async function sendAnnouncements(events: Announcement[]): Promise<void> {
+  for (let i = 0; i < events.length; i += SEND_CHUNK) await inngest.send(events.slice(i, i + SEND_CHUNK));
+}
+
+const inngestDrives = () => config().deliveryEngine === "inngest";
+
+/**
+ * Tells Inngest these deliveries are ready (after their transaction committed). In embedded
+ * mode it does nothing: the NOTIFY in the same transaction already woke the dispatcher.
+ * Never throws: the deliveries are stored, and if Inngest cannot be reached the sweeper
+ * announces them again once they are overdue.
+ */
+export async function announceDeliveries(deliveries: { id: string; webhookId: string }[]): Promise<void> {
+  if (!inngestDrives() || deliveries.length === 0) return;
+  try {
+    await sendAnnouncements(deliveries.map((d) => deliveryRequested.create({ delivery_id: d.id, webhook_id: d.webhookId })));
+  } catch (error) {
+    log().warn({ err: error, deliveries: deliveries.length }, "could not announce deliveries to Inngest; the sweeper will");
+  }
+}
+
+/** The pending deliveries of a webhook (re-enabled: its parked deliveries), announced again. */
+export async function announcePendingDeliveries(webhookId: string): Promise<void> {
+  if (!inngestDrives()) return;
+  const pending = await db().delivery.findMany({ where: { webhookId, status: "pending" }, select: { id: true, webhookId: true } });
+  await announceDeliveries(pending);
+}
+
+/** Like announceDeliveries, for stored inbound events. */
+export async function announceInboundEvents(events: { id: string; integrationId: string }[]): Promise<void> {
+  if (!inngestDrives() || events.length === 0) return;
+  try {
+    await sendAnnouncements(events.map((e) => inboundReceived.create({ inbound_event_id: e.id, integration_id: e.integrationId })));
+  } catch (error) {
+    log().warn({ err: error, inboundEvents: events.length }, "could not announce inbound events to Inngest; the sweeper will");
+  }
+}
+
+export const announceInboundEvent = (event: { id: string; integrationId: string }) => announceInboundEvents([event]);
+
+/**
+ * A run attempts a delivery within seconds of its `next_attempt_at`; one overdue by more than
+ * this, and not leased, has no run driving it (a crash between commit and send, a run that
+ * gave up, a Send Test retry).
+ */
+export const STRANDED_AFTER_MS = 2 * 60 * 1000;
+const SWEEP_LIMIT = 1000;
+const HOUR_MS = 3600 * 1000;
+
+export interface SweepResult {
+  deliveries: number;
+  inboundEvents: number;
+}
+
+/**
+ * Re-announces due work that no run drives (the Inngest sweeper's step). The event id names
+ * the row, its attempt count and the hour, so Inngest drops repeats: while a backlog delays
+ * runs, each stranded row is re-announced at most once an hour, not once a minute.
+ */
+export async function reannounceStrandedWork(now = new Date()): Promise<SweepResult> {
+  const cutoff = new Date(now.getTime() - STRANDED_AFTER_MS);
+  const leaseFree = [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }];
+  const hour = Math.floor(now.getTime() / HOUR_MS);
+  const [deliveries, inboundEvents] = await Promise.all([
+    db().delivery.findMany({
+      where: { status: "pending", nextAttemptAt: { lt: cutoff }, OR: leaseFree, webhook: { isActive: true } },
+      select: { id: true, webhookId: true, attempts: true },
+      orderBy: { nextAttemptAt: "asc" },
+      take: SWEEP_LIMIT,
+    }),
+    db().inboundEvent.findMany({
+      where: { status: "pending", nextAttemptAt: { lt: cutoff }, OR: leaseFree },
+      select: { id: true, integrationId: true, attempts: true },
+      orderBy: { nextAttemptAt: "asc" },
+      take: SWEEP_LIMIT,
+    }),
+  ]);
+  await sendAnnouncements([
+    ...deliveries.map((d) => deliveryRequested.create({ delivery_id: d.id, webhook_id: d.webhookId }, { id: `sweep-${d.id}-${d.attempts}-${hour}` })),
+    ...inboundEvents.map((e) => inboundReceived.create({ inbound_event_id: e.id, integration_id: e.integrationId }, { id: `sweep-${e.id}-${e.attempts}-${hour}` })),
+  ]);
+  return { deliveries: deliveries.length, inboundEvents: inboundEvents.length };
+}
