@@ -9,7 +9,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const code = (e as { code?: string }).code;
     if (code && UNAVAILABLE_CODES.has(code)) return true;
     const message = String((e as { message?: string }).message ?? "");
-    if (/ECONNREFUSED|Connection terminated|terminating connection|the database system is (starting up|shutting down)|Can't reach database/i.test(message)) return true;
+    // "… is not queryable": node-postgres, for a pooled connection that broke when the server restarted.
+    if (/ECONNREFUSED|Connection terminated|terminating connection|is not queryable|the database system is (starting up|shutting down)|Can't reach database/i.test(message)) return true;
   }
   return false;
 }

@@ -8,7 +8,9 @@ import { z } from "zod";
 import { authenticate, resolveAccount, type AccountScope, type Principal } from "@/lib/auth/principal";
 import { ApiError, errorStatus, type ErrorDetail } from "@/lib/http/errors";
 import { checkRateLimit } from "@/lib/http/rate-limit";
+import { readBodyCapped } from "@/lib/http/read-body";
 import { isDatabaseUnavailable, prismaErrorToApiError } from "@/lib/http/db-errors";
+import { findUnstorableJson, unstorableTextProblem } from "@/lib/http/storable-input";
 import { log } from "@/lib/log";
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -51,10 +53,8 @@ export function errorResponse(error: ApiError, requestId: string): Response {
 }
 
 async function readJson(request: Request, maxBytes: number, optional = false): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > maxBytes) throw new ApiError("payload_too_large", `request body is larger than ${maxBytes} bytes`);
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.byteLength > maxBytes) throw new ApiError("payload_too_large", `request body is larger than ${maxBytes} bytes`);
+  const bytes = await readBodyCapped(request, maxBytes);
+  if (!bytes) throw new ApiError("payload_too_large", `request body is larger than ${maxBytes} bytes`);
   if (bytes.byteLength === 0 && optional) return {};
   if (bytes.byteLength === 0) throw new ApiError("invalid_json", "request body is empty; send a JSON object");
   let text: string;
@@ -63,10 +63,24 @@ async function readJson(request: Request, maxBytes: number, optional = false): P
   } catch {
     throw new ApiError("invalid_json", "request body is not valid UTF-8");
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new ApiError("invalid_json", "request body is not valid JSON");
+  }
+  const problem = findUnstorableJson(value);
+  if (problem) throw new ApiError("validation_error", "invalid request body", [problem]);
+  return value;
+}
+
+/** Path parameters and query values the database could not even compare against (NUL, lone surrogates). */
+function checkStorableRequest(request: Request, params: Record<string, string>) {
+  // No stored object has such an id, so it is not found rather than a database error.
+  if (Object.values(params).some((value) => unstorableTextProblem(value))) throw new ApiError("not_found", "not found");
+  for (const [name, value] of new URL(request.url).searchParams) {
+    const problem = unstorableTextProblem(name) ?? unstorableTextProblem(value);
+    if (problem) throw new ApiError("validation_error", "invalid query parameters", [{ path: name, message: problem }]);
   }
 }
 
@@ -78,6 +92,15 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** The host of an Origin header, or null when it is not a URL (then it matches nothing). */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
 /** A browser session may only change state from our own pages (SameSite cookies plus this). */
 function checkSameOrigin(request: Request) {
   if (SAFE_METHODS.has(request.method)) return;
@@ -85,8 +108,9 @@ function checkSameOrigin(request: Request) {
   if (site && site !== "same-origin" && site !== "none") throw new ApiError("forbidden", "cross-site request refused");
   const origin = request.headers.get("origin");
   if (origin && origin !== "null") {
-    const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-    if (host && new URL(origin).host !== host) throw new ApiError("forbidden", "cross-origin request refused");
+    // Without a Host header the URL's own host is ours: never skip the comparison (fail closed).
+    const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? new URL(request.url).host;
+    if (originHost(origin) !== host) throw new ApiError("forbidden", "cross-origin request refused");
   } else if (!site) {
     throw new ApiError("forbidden", "state-changing requests from a browser session need an Origin header");
   }
@@ -120,6 +144,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
         if (principal.kind === "session") checkSameOrigin(request);
         const limit = checkRateLimit(principal.subjectId);
         if (!limit.allowed) throw new ApiError("rate_limited", "too many requests", [], { "retry-after": String(limit.retryAfterSeconds) });
+        checkStorableRequest(request, params);
         account = await resolveAccount(request, principal);
       }
       const query = options.query
@@ -147,7 +172,9 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
       log().error({ err: error, requestId, method: request.method, url: request.url }, "unhandled error in route");
       return errorResponse(new ApiError("internal_error", `internal error (request id ${requestId})`), requestId);
     } finally {
-      log().debug({ requestId, method: request.method, path: new URL(request.url).pathname, status, ms: Math.round(performance.now() - started) }, "request");
+      // One line per request at info (docs/operations.md, "Logs"); skipped cheaply below that level.
+      const logger = log();
+      if (logger.isLevelEnabled("info")) logger.info({ requestId, method: request.method, path: new URL(request.url).pathname, status, ms: Math.round(performance.now() - started) }, "request");
     }
   };
 }

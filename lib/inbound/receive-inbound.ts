@@ -3,12 +3,14 @@
 // envelope, stores the event once per dedupe key and acknowledges at once; processing happens
 // later (process-inbound.ts). Answers use the seed's shapes — `{success, internal_id, message}`
 // or `{success: false, error}` — not the REST API's error envelope.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
 import { db } from "@/lib/db/client";
 import { announceInboundEvent } from "@/lib/delivery/announce";
 import { WORK_CHANNEL } from "@/lib/events/publish";
 import { isDatabaseUnavailable } from "@/lib/http/db-errors";
 import { checkRateLimit } from "@/lib/http/rate-limit";
+import { readBodyCapped } from "@/lib/http/read-body";
 import { findUnstorableJson } from "@/lib/http/storable-input";
 import { log } from "@/lib/log";
 import { decryptSecret, encryptSecret, generateSigningSecret } from "@/lib/webhooks/secret-box";
@@ -33,59 +35,10 @@ function reply(status: number, body: Record<string, unknown>, headers: Record<st
 const failure = (status: number, error: string, headers?: Record<string, string>) => reply(status, { success: false, error }, headers);
 
 /**
- * The body, or null when it is larger than `maxBytes`. The declared Content-Length is checked
- * first, then the bytes as they stream in, so an oversized body is never buffered whole.
+ * seed 000's `internal_id`: a UUID, version 7 (RFC 9562), so ids sort by creation time — the
+ * `uuid` library keeps them monotonic within one millisecond too.
  */
-export async function readBodyCapped(request: Request, maxBytes = MAX_INBOUND_BYTES): Promise<Uint8Array | null> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (Number.isFinite(declared) && declared > maxBytes) return null;
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
-}
-
-let lastUuidMs = 0;
-let uuidCounter = 0;
-
-/**
- * seed 000's `internal_id`: a UUID, version 7 (RFC 9562) so ids sort by creation time — two
- * events received in the same millisecond still list in arrival order. The 12-bit `rand_a`
- * field is a counter within the millisecond (RFC 9562 §6.2, method 1).
- */
-export function newInternalId(now = Date.now()): string {
-  if (now > lastUuidMs) {
-    lastUuidMs = now;
-    uuidCounter = randomBytes(2).readUInt16BE() & 0x3ff; // start low so the counter rarely overflows
-  } else if (++uuidCounter > 0xfff) {
-    lastUuidMs += 1; // counter exhausted: borrow the next millisecond
-    uuidCounter = 0;
-  }
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(lastUuidMs, 0, 6);
-  bytes[6] = 0x70 | (uuidCounter >> 8);
-  bytes[7] = uuidCounter & 0xff;
-  bytes[8] = 0x80 | (bytes[8] & 0x3f);
-  const hex = bytes.toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+export const newInternalId = (): string => uuidv7();
 
 let dummyCiphertext: string | undefined;
 
@@ -160,7 +113,7 @@ function decodeSegment(segment: string): string {
 }
 
 async function receive(request: Request, rawTarget: InboundTarget, now: number): Promise<Response> {
-  const raw = await readBodyCapped(request);
+  const raw = await readBodyCapped(request, MAX_INBOUND_BYTES);
   if (!raw) return failure(413, "Payload too large");
 
   const target = { sourceSystem: decodeSegment(rawTarget.sourceSystem), userId: decodeSegment(rawTarget.userId) };
