@@ -21,6 +21,7 @@ const envSchema = z.object({
   DELIVERY_ENGINE: z.enum(["embedded", "inngest"]).optional(),
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_DEV: z.string().optional(),
+  INNGEST_SIGNING_KEY: z.string().optional(),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag,
   SECRETS_ENCRYPTION_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -43,6 +44,8 @@ function parseConfig(env: NodeJS.ProcessEnv) {
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     authSecret: e.NEXTAUTH_SECRET ?? e.AUTH_SECRET,
     deliveryEngine,
+    /** Whether an Inngest server can call /api/inngest (a signing key, or a dev server). */
+    inngestConfigured: Boolean(e.INNGEST_SIGNING_KEY || (e.INNGEST_DEV && e.INNGEST_DEV !== "0")),
     allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
     secretsEncryptionKey: e.SECRETS_ENCRYPTION_KEY,
     logLevel: e.LOG_LEVEL,

@@ -1,6 +1,7 @@
 // Reading what happened: a webhook's deliveries and its attempt log, newest first, with
 // keyset pagination on the time-ordered ids (no OFFSET scans on a large log).
 import { z } from "zod";
+import { isoDateTime } from "@/lib/http/storable-input";
 import { db } from "@/lib/db/client";
 import type { Attempt, Delivery, Prisma } from "@/lib/generated/prisma/client";
 
@@ -13,7 +14,7 @@ export const deliveriesQuery = z.object({
 export const logsQuery = z.object({
   status: z.enum(["succeeded", "failed"]).optional(),
   event: z.string().max(100).optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
+  since: isoDateTime.optional(),
   delivery_id: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(100).optional(),

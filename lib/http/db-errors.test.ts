@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { isDatabaseUnavailable } from "@/lib/http/db-errors";
+
+describe("isDatabaseUnavailable", () => {
+  // Seen by `npm run chaos` when PostgreSQL restarted under the app: a publish whose pooled
+  // connection broke mid-transaction was answered 500 instead of 503.
+  it("recognises node-postgres's broken pooled connection", () => {
+    expect(isDatabaseUnavailable(new Error("Client has encountered a connection error and is not queryable"))).toBe(true);
+    expect(isDatabaseUnavailable(new Error("Client was closed and is not queryable"))).toBe(true);
+  });
+
+  it("recognises a refused connection and a server shutting down, also as a cause", () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error("connect"), { code: "ECONNREFUSED" }))).toBe(true);
+    expect(isDatabaseUnavailable(new Error("wrapped", { cause: Object.assign(new Error("x"), { code: "57P01" }) }))).toBe(true);
+  });
+
+  it("leaves other errors alone", () => {
+    expect(isDatabaseUnavailable(new Error("duplicate key value violates unique constraint"))).toBe(false);
+    expect(isDatabaseUnavailable(undefined)).toBe(false);
+  });
+});

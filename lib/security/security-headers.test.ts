@@ -1,0 +1,68 @@
+/// <reference types="vite/client" />
+// Issue 7: every page and every API response carries the security headers. Next.js applies
+// `headers()` from next.config.ts in its server, so the test reads that output and matches its
+// `source` patterns with Next's own path matcher against every page and route in app/.
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import nextConfig from "@/next.config";
+import { routeFiles } from "@/lib/testing/api";
+
+const { pathToRegexp } = createRequire(import.meta.url)("next/dist/compiled/path-to-regexp") as { pathToRegexp: (source: string) => RegExp };
+
+interface HeaderRule {
+  source: string;
+  headers: { key: string; value: string }[];
+  has?: unknown;
+  missing?: unknown;
+}
+
+/** Every page of app/ as a URL path: route groups dropped, `[id]` filled in. */
+const pages = Object.keys(import.meta.glob("/app/**/page.tsx")).map(
+  (file) =>
+    file
+      .replace(/^\/app/, "")
+      .replace(/\/page\.tsx$/, "")
+      .split("/")
+      .filter((s) => !/^\(.*\)$/.test(s))
+      .map((s) => s.replace(/^\[.*\]$/, "wh_01example"))
+      .join("/") || "/",
+);
+const apiPaths = routeFiles.map((r) => r.template.replace(/\{\w+\}/g, "x1"));
+
+async function headersFor(path: string): Promise<Record<string, string>> {
+  const rules = ((await nextConfig.headers?.()) ?? []) as HeaderRule[];
+  const applied: Record<string, string> = {};
+  for (const rule of rules) {
+    // A conditional rule does not guarantee the header; only unconditional ones count.
+    if (rule.has || rule.missing || !pathToRegexp(rule.source).test(path)) continue;
+    for (const { key, value } of rule.headers) applied[key.toLowerCase()] = value;
+  }
+  return applied;
+}
+
+describe("security headers (next.config.ts)", () => {
+  it("the page and route lists are not empty", () => {
+    expect(pages).toEqual(expect.arrayContaining(["/", "/sign-in", "/webhooks", "/webhooks/wh_01example"]));
+    expect(apiPaths).toEqual(expect.arrayContaining(["/api/webhooks", "/v1/integrations/webhooks/x1/x1"]));
+  });
+
+  it.each([...pages, ...apiPaths])("%s gets nosniff, DENY framing, a referrer policy and a CSP", async (path) => {
+    const headers = await headersFor(path);
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["x-frame-options"]).toBe("DENY");
+    expect(headers["referrer-policy"]).toMatch(/^(no-referrer|same-origin|strict-origin|strict-origin-when-cross-origin)$/);
+    const csp = headers["content-security-policy"] ?? "";
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("base-uri 'self'");
+    expect(csp).toContain("form-action 'self'");
+  });
+
+  it("the CSP does not restrict scripts or styles, which would break Next's inline bootstrap without nonces", async () => {
+    const csp = (await headersFor("/webhooks"))["content-security-policy"];
+    expect(csp).not.toMatch(/(^|;)\s*(default-src|script-src|style-src)\b/);
+  });
+
+  it("does not advertise the framework", () => {
+    expect(nextConfig.poweredByHeader).toBe(false);
+  });
+});
