@@ -15,7 +15,7 @@ import { ErrorState, InlineError } from "@/components/ui/error-state";
 import { Field, Input, Select } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { TableSkeleton } from "@/components/ui/skeleton";
-import { Table, Td, Th, Tr } from "@/components/ui/table";
+import { Table, TableHead, Td, Tr } from "@/components/ui/table";
 
 const COLUMNS = ["Name", "Key", "Role", "Created", "Last used", "Status", ""];
 
@@ -122,13 +122,7 @@ export function ApiKeysPage() {
           <EmptyState title="No API keys" description="Create a key to publish events and manage webhooks from your code." />
         ) : (
           <Table label="API keys">
-            <thead>
-              <tr>
-                {COLUMNS.map((c, i) => (
-                  <Th key={i}>{c || <span className="sr-only">Actions</span>}</Th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={COLUMNS} />
             {keys.isPending ? (
               <TableSkeleton columns={COLUMNS.length} rows={3} />
             ) : (

@@ -10,7 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState, InlineError } from "@/components/ui/error-state";
 import { Field, Select } from "@/components/ui/field";
 import { TableSkeleton } from "@/components/ui/skeleton";
-import { Table, Td, Th, Tr } from "@/components/ui/table";
+import { Table, TableHead, Td, Tr } from "@/components/ui/table";
 import { LoadMore } from "@/components/webhooks/load-more";
 
 const COLUMNS = ["Status", "Event", "Attempts", "Received", "Error", ""];
@@ -57,13 +57,7 @@ export function InboundEvents({ integration }: { integration: Integration }) {
         <EmptyState title="Nothing received yet" description="Events appear here as soon as the source system posts to the receive URL." />
       ) : (
         <Table label="Received events">
-          <thead>
-            <tr>
-              {COLUMNS.map((c, i) => (
-                <Th key={i}>{c || <span className="sr-only">Actions</span>}</Th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={COLUMNS} />
           {events.isPending ? (
             <TableSkeleton columns={COLUMNS.length} rows={3} />
           ) : (

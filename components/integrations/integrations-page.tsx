@@ -12,7 +12,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState, InlineError } from "@/components/ui/error-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { TableSkeleton } from "@/components/ui/skeleton";
-import { Table, Td, Th, Tr } from "@/components/ui/table";
+import { Table, TableHead, Td, Tr } from "@/components/ui/table";
 import { CreateIntegrationDialog } from "@/components/integrations/create-integration-dialog";
 import { InboundEvents } from "@/components/integrations/inbound-events";
 import { receiveUrl } from "@/components/integrations/receive-url";
@@ -67,13 +67,7 @@ export function IntegrationsPage() {
             />
           ) : (
             <Table label="Integrations">
-              <thead>
-                <tr>
-                  {COLUMNS.map((c, i) => (
-                    <Th key={i}>{c || <span className="sr-only">Actions</span>}</Th>
-                  ))}
-                </tr>
-              </thead>
+              <TableHead columns={COLUMNS} />
               {list.isPending ? (
                 <TableSkeleton columns={COLUMNS.length} rows={3} />
               ) : (

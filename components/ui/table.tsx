@@ -16,6 +16,19 @@ export function Th({ className, ...props }: ComponentProps<"th">) {
   return <th scope="col" className={cn("h-10 bg-slate-50 px-4 text-xs font-semibold uppercase tracking-wide text-slate-500", className)} {...props} />;
 }
 
+/** The header row; an empty column name is an unlabelled action column, named for screen readers. */
+export function TableHead({ columns, actionsLabel = "Actions" }: { columns: readonly string[]; actionsLabel?: string }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c, i) => (
+          <Th key={i}>{c || <span className="sr-only">{actionsLabel}</span>}</Th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 export function Td({ className, ...props }: ComponentProps<"td">) {
   return <td className={cn("h-12 px-4 align-middle text-slate-700", className)} {...props} />;
 }

@@ -9,7 +9,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState, InlineError } from "@/components/ui/error-state";
 import { Field, Input } from "@/components/ui/field";
 import { TableSkeleton } from "@/components/ui/skeleton";
-import { Table, Td, Th, Tr } from "@/components/ui/table";
+import { Table, TableHead, Td, Tr } from "@/components/ui/table";
 import { LoadMore } from "@/components/webhooks/load-more";
 
 const COLUMNS = ["Event", "Reason", "Failed", "Replayed", ""];
@@ -56,13 +56,7 @@ export function DeadLetters({ webhookId }: { webhookId: string }) {
         <EmptyState title="No dead letters" description="Deliveries that exhaust their retry policy land here, ready to be replayed." />
       ) : (
         <Table label="Dead letters">
-          <thead>
-            <tr>
-              {COLUMNS.map((c, i) => (
-                <Th key={i}>{c || <span className="sr-only">Actions</span>}</Th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={COLUMNS} />
           {letters.isPending ? (
             <TableSkeleton columns={COLUMNS.length} rows={3} />
           ) : (

@@ -8,7 +8,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { Field, Select } from "@/components/ui/field";
 import { TableSkeleton } from "@/components/ui/skeleton";
-import { Table, Td, Th, Tr } from "@/components/ui/table";
+import { Table, TableHead, Td, Tr } from "@/components/ui/table";
 import { AttemptDetails } from "@/components/webhooks/attempt-details";
 import { AttemptStatusBadge, ResponseSummary } from "@/components/webhooks/attempt-status";
 import { LoadMore } from "@/components/webhooks/load-more";
@@ -61,13 +61,7 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
         />
       ) : (
         <Table label="Delivery log">
-          <thead>
-            <tr>
-              {COLUMNS.map((c, i) => (
-                <Th key={i}>{c || <span className="sr-only">Details</span>}</Th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={COLUMNS} actionsLabel="Details" />
           {log.isPending ? (
             <TableSkeleton columns={COLUMNS.length} />
           ) : (

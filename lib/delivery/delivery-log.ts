@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { isoDateTime } from "@/lib/http/storable-input";
 import { db } from "@/lib/db/client";
+import { belowCursor, toPage } from "@/lib/db/pagination";
 import type { Attempt, Delivery, Prisma } from "@/lib/generated/prisma/client";
 
 export const deliveriesQuery = z.object({
@@ -20,22 +21,16 @@ export const logsQuery = z.object({
   cursor: z.string().max(100).optional(),
 });
 
-function page<T extends { id: string }>(rows: T[], limit: number) {
-  const more = rows.length > limit;
-  const items = more ? rows.slice(0, limit) : rows;
-  return { items, nextCursor: more ? items[items.length - 1].id : null };
-}
-
 type DeliveryWithEvent = Delivery & { event: { type: string; externalId: string | null } };
 
 export async function listDeliveries(webhookId: string, query: z.output<typeof deliveriesQuery>) {
   const rows = await db().delivery.findMany({
-    where: { webhookId, ...(query.status ? { status: query.status } : {}), ...(query.cursor ? { id: { lt: query.cursor } } : {}) },
+    where: { webhookId, ...(query.status ? { status: query.status } : {}), ...belowCursor(query.cursor) },
     include: { event: { select: { type: true, externalId: true } } },
     orderBy: { id: "desc" },
     take: query.limit + 1,
   });
-  return page(rows, query.limit);
+  return toPage(rows, query.limit);
 }
 
 export function toDeliveryJson(d: DeliveryWithEvent) {
@@ -76,7 +71,7 @@ export async function listAttempts(webhookId: string, query: z.output<typeof log
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: query.limit + 1,
   });
-  return page(rows, query.limit);
+  return toPage(rows, query.limit);
 }
 
 export function toAttemptJson(a: AttemptWithEvent) {

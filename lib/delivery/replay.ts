@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { isoDateTime } from "@/lib/http/storable-input";
 import { db } from "@/lib/db/client";
+import { belowCursor, toPage } from "@/lib/db/pagination";
 import { newId } from "@/lib/db/ids";
 import type { DeadLetter } from "@/lib/generated/prisma/client";
 import { notFound } from "@/lib/http/errors";
@@ -11,14 +12,12 @@ import { announceDeliveries } from "@/lib/delivery/announce";
 
 export async function listDeadLetters(webhookId: string, page: { limit: number; cursor?: string }) {
   const rows = await db().deadLetter.findMany({
-    where: { webhookId, ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
+    where: { webhookId, ...belowCursor(page.cursor) },
     include: { delivery: { select: { event: { select: { id: true, externalId: true } } } } },
     orderBy: { id: "desc" },
     take: page.limit + 1,
   });
-  const more = rows.length > page.limit;
-  const items = more ? rows.slice(0, page.limit) : rows;
-  return { items, nextCursor: more ? items[items.length - 1].id : null };
+  return toPage(rows, page.limit);
 }
 
 type DeadLetterWithEvent = DeadLetter & { delivery: { event: { id: string; externalId: string | null } } };

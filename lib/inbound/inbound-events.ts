@@ -2,6 +2,7 @@
 // (the inbound dead letter queue). A replay puts the same stored event back in the queue with
 // a fresh retry budget; nothing is copied.
 import { db } from "@/lib/db/client";
+import { toPage } from "@/lib/db/pagination";
 import { announceInboundEvents } from "@/lib/delivery/announce";
 import type { InboundEvent, Prisma } from "@/lib/generated/prisma/client";
 import { WORK_CHANNEL } from "@/lib/events/publish";
@@ -20,9 +21,7 @@ export async function listInboundEvents(integrationId: string, query: InboundEve
     where.OR = [{ receivedAt: { lt: anchor.receivedAt } }, { receivedAt: anchor.receivedAt, id: { lt: anchor.id } }];
   }
   const rows = await db().inboundEvent.findMany({ where, orderBy: [{ receivedAt: "desc" }, { id: "desc" }], take: query.limit + 1 });
-  const more = rows.length > query.limit;
-  const items = more ? rows.slice(0, query.limit) : rows;
-  return { items, nextCursor: more ? items[items.length - 1].id : null };
+  return toPage(rows, query.limit);
 }
 
 export function toInboundEventJson(e: InboundEvent) {

@@ -4,6 +4,7 @@
 // turning them into API JSON. Receiving lives in receive-inbound.ts, processing in
 // process-inbound.ts, what was received (list, replay) in inbound-events.ts.
 import { db } from "@/lib/db/client";
+import { belowCursor, toPage } from "@/lib/db/pagination";
 import { newId } from "@/lib/db/ids";
 import type { Integration, Prisma } from "@/lib/generated/prisma/client";
 import { ApiError, notFound } from "@/lib/http/errors";
@@ -55,13 +56,11 @@ export async function createIntegration(accountId: string, input: CreateIntegrat
 
 export async function listIntegrations(accountId: string, page: { limit: number; cursor?: string }) {
   const rows = await db().integration.findMany({
-    where: { accountId, ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
+    where: { accountId, ...belowCursor(page.cursor) },
     orderBy: { id: "desc" },
     take: page.limit + 1,
   });
-  const more = rows.length > page.limit;
-  const items = more ? rows.slice(0, page.limit) : rows;
-  return { items, nextCursor: more ? items[items.length - 1].id : null };
+  return toPage(rows, page.limit);
 }
 
 export async function getIntegration(accountId: string, id: string): Promise<Integration> {

@@ -2,6 +2,7 @@
 // one account. Secrets are encrypted at rest and returned only by create and rotate.
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
+import { belowCursor, toPage } from "@/lib/db/pagination";
 import { newId } from "@/lib/db/ids";
 import { Prisma, type Webhook } from "@/lib/generated/prisma/client";
 import { ApiError, notFound } from "@/lib/http/errors";
@@ -61,13 +62,11 @@ export async function createWebhook(accountId: string, input: CreateWebhookInput
 
 export async function listWebhooks(accountId: string, page: { limit: number; cursor?: string }) {
   const rows = await db().webhook.findMany({
-    where: { accountId, ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
+    where: { accountId, ...belowCursor(page.cursor) },
     orderBy: { id: "desc" },
     take: page.limit + 1,
   });
-  const more = rows.length > page.limit;
-  const items = more ? rows.slice(0, page.limit) : rows;
-  return { items, nextCursor: more ? items[items.length - 1].id : null };
+  return toPage(rows, page.limit);
 }
 
 export async function getWebhook(accountId: string, id: string): Promise<Webhook> {
