@@ -1,0 +1,243 @@
+// One chaos scenario, end to end: start the real app (scripts/start.ts) on a fresh data
+// directory, point webhooks at local receivers, publish events while killing the app with
+// SIGKILL and restarting its PostgreSQL at random moments, wait for every delivery to settle,
+// then check the receivers' ledgers against what the API accepted (scripts/chaos/verify.ts).
+// `npm run chaos` (scripts/chaos.ts) and scripts/chaos/chaos.test.ts both run it.
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { freePort } from "@/lib/db/embedded-postgres";
+import { crashApp, startApp, stopApp, type AppSettings, type RunningApp } from "@/scripts/chaos/app-process";
+import { prepareBuildSnapshot, type BuildSnapshot } from "@/scripts/chaos/build-snapshot";
+import { signal } from "@/scripts/chaos/processes";
+import { restartPostgres, runningPostmaster, stopPostgres } from "@/scripts/chaos/postgres";
+import { planEvents, publishAll } from "@/scripts/chaos/publisher";
+import { seededRandom, sleep } from "@/scripts/chaos/random";
+import { receiverSpecs, startChaosReceiver, type ChaosReceiver } from "@/scripts/chaos/receivers";
+import { countRows, verifyRun, type ChaosReport, type Disruption } from "@/scripts/chaos/verify";
+
+export interface ChaosOptions {
+  name: string;
+  events: number;
+  appKills: number;
+  postgresRestarts: number;
+  seed: number;
+  /** Publishes in flight at once. */
+  concurrency?: number;
+  /** How long PostgreSQL stays down at a restart. */
+  outageMs?: number;
+  /** After the last publish and disruption, how long deliveries may take to settle. */
+  settleTimeoutMs?: number;
+  /** Keep the data directory (always kept when the run fails). */
+  keepData?: boolean;
+  /** The project (default: the working directory). */
+  root?: string;
+  /** A build snapshot to start the app from; made (and removed) by the run when not given. */
+  snapshot?: BuildSnapshot;
+  log?: (message: string) => void;
+}
+
+export interface ChaosResult extends ChaosReport {
+  name: string;
+  /** A few values of GET /api/metrics at the end. */
+  metrics: Record<string, number>;
+  seed: number;
+  disruptions: Disruption[];
+  durationMs: number;
+  dataDir: string;
+}
+
+const RETRY_POLICY = [1, 1, 2];
+
+/** Runs in progress, so an interrupted `npm run chaos` can take its app and database down with it. */
+const active = new Set<{ app?: RunningApp; dataDir: string }>();
+
+/** SIGKILLs the apps and stops the databases of the runs in progress (Ctrl-C of the chaos script). */
+export async function abandonRuns(): Promise<void> {
+  await Promise.all(
+    [...active].map(async (run) => {
+      if (run.app) signal(-run.app.pid, "SIGKILL");
+      await stopPostgres(path.join(run.dataDir, "postgres")).catch(() => {});
+    }),
+  );
+}
+
+/** Where in the stream of accepted publishes each disruption happens: spread over the middle of the run, in random order. */
+function planDisruptions(options: ChaosOptions, random: () => number): { kind: Disruption["kind"]; afterAccepted: number }[] {
+  const kinds: Disruption["kind"][] = [...Array(options.appKills).fill("app-kill"), ...Array(options.postgresRestarts).fill("postgres-restart")];
+  for (let i = kinds.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [kinds[i], kinds[j]] = [kinds[j], kinds[i]];
+  }
+  // One slot per disruption between 15 % and 85 % of the events, a random point within each.
+  const span = 0.7 / Math.max(1, kinds.length);
+  return kinds.map((kind, i) => ({ kind, afterAccepted: Math.max(1, Math.floor(options.events * (0.15 + span * (i + 0.2 + 0.6 * random())))) }));
+}
+
+async function waitForHealth(baseUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await fetch(`${baseUrl}/api/health`).then((r) => r.status, () => 0);
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`/api/health did not answer 200 within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
+  const log = options.log ?? ((m: string) => console.log(`[chaos] ${m}`));
+  const root = options.root ?? process.cwd();
+  const started = Date.now();
+  const random = seededRandom(options.seed);
+  const runId = `${options.seed.toString(36)}${randomBytes(3).toString("hex")}`;
+  const dataDir = await mkdtemp(path.join(tmpdir(), "hookrelay-chaos-"));
+  const pgDir = path.join(dataDir, "postgres");
+  const apiKey = `hr_chaos_${randomBytes(16).toString("hex")}`;
+  const ownSnapshot = !options.snapshot;
+  let snapshot = options.snapshot;
+  const settings: AppSettings = {
+    root: "",
+    dataDir,
+    port: await freePort(),
+    apiKey,
+    // The publisher is one API key sending thousands of requests a minute.
+    env: { API_RATE_LIMIT_PER_MINUTE: "10000000" },
+  };
+  const receivers: ChaosReceiver[] = [];
+  const disruptions: Disruption[] = [];
+  let app: RunningApp | undefined;
+  let result: ChaosResult | undefined;
+  const run: { app?: RunningApp; dataDir: string } = { dataDir };
+  active.add(run);
+
+  try {
+    for (const spec of receiverSpecs) receivers.push(await startChaosReceiver(spec, random));
+    snapshot ??= await prepareBuildSnapshot(root, (m) => log(`${options.name}: ${m}`));
+    settings.root = snapshot.root;
+    log(`${options.name}: starting the app on data directory ${dataDir}`);
+    app = run.app = await startApp(settings);
+    const baseUrl = app.baseUrl;
+
+    const webhookIds = new Map<string, string>();
+    for (const receiver of receivers) {
+      const response = await fetch(`${baseUrl}/api/webhooks`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({ name: `chaos ${receiver.spec.name}`, url: receiver.url, events: receiver.spec.events, retry_policy: RETRY_POLICY, timeout_ms: receiver.spec.timeoutMs }),
+      });
+      const body = (await response.json()) as { data: { id: string; secret: string } };
+      if (response.status !== 201) throw new Error(`creating a webhook failed: ${response.status} ${JSON.stringify(body)}`);
+      webhookIds.set(receiver.spec.name, body.data.id);
+      receiver.setSecret(body.data.secret);
+    }
+
+    const planned = planEvents(options.events, runId, random);
+    const plan = planDisruptions(options, random);
+    log(`${options.name}: publishing ${planned.length} events; ${plan.map((p) => `${p.kind} after ${p.afterAccepted}`).join(", ") || "no disruptions"}`);
+
+    // Disruptions run one after another, each when the publisher has been promised enough events.
+    let chain = Promise.resolve();
+    let chainError: unknown;
+    let nextPlanned = 0;
+    const disrupt = async (kind: Disruption["kind"]) => {
+      await sleep(Math.floor(random() * 300));
+      if (kind === "app-kill") {
+        const at = Date.now();
+        await crashApp(app!, dataDir);
+        log(`${options.name}: kill -9 the app (pid ${app!.pid}); restarting`);
+        app = run.app = await startApp(settings);
+        await waitForHealth(baseUrl, 60_000);
+        disruptions.push({ kind, at, until: Date.now() });
+        log(`${options.name}: the app is back after ${((Date.now() - at) / 1000).toFixed(1)} s`);
+      } else {
+        const at = Date.now();
+        const stopped = await stopPostgres(pgDir);
+        if (!stopped) throw new Error("no PostgreSQL is running on the data directory");
+        log(`${options.name}: stopped PostgreSQL (pid ${stopped.pid}, port ${stopped.port}) under the running app`);
+        await sleep(options.outageMs ?? 3000);
+        const restarted = await restartPostgres(pgDir);
+        disruptions.push({ kind, at, until: Date.now() });
+        log(`${options.name}: PostgreSQL is back (pid ${restarted.pid}) after ${((Date.now() - at) / 1000).toFixed(1)} s`);
+      }
+    };
+    const abort = new AbortController();
+    const publish = await publishAll({
+      signal: abort.signal,
+      baseUrl,
+      apiKey,
+      events: planned,
+      concurrency: options.concurrency ?? 8,
+      onAccepted: (count) => {
+        while (nextPlanned < plan.length && count >= plan[nextPlanned].afterAccepted) {
+          const { kind } = plan[nextPlanned++];
+          chain = chain
+            .then(() => (chainError === undefined ? disrupt(kind) : undefined))
+            .catch((error: unknown) => {
+              chainError ??= error;
+              abort.abort();
+            });
+        }
+      },
+    });
+    await chain;
+    if (chainError !== undefined) throw chainError;
+    log(`${options.name}: ${publish.accepted.size} events accepted (${publish.connectionErrors} refused connections, ${publish.statuses[503] ?? 0} × 503); waiting for deliveries to settle`);
+
+    const pgPort = runningPostmaster(pgDir)?.port;
+    if (!pgPort) throw new Error("PostgreSQL is not running at the end of the run");
+    const deadline = Date.now() + (options.settleTimeoutMs ?? 180_000);
+    let pending = Infinity;
+    while (Date.now() < deadline) {
+      pending = await countRows(pgPort, `SELECT count(*) AS n FROM deliveries WHERE status = 'pending'`);
+      if (pending === 0) break;
+      await sleep(500);
+    }
+    if (pending > 0) log(`${options.name}: ${pending} deliveries still pending at the settle deadline`);
+
+    const report = await verifyRun({ pgPort, runId, planned, publish, receivers, webhookIds, disruptions });
+    result = { name: options.name, seed: options.seed, disruptions, durationMs: Date.now() - started, dataDir, ...report, metrics: {} };
+
+    // The operator's view must agree: nothing pending, nothing due.
+    const scraped = await fetch(`${baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const text = await scraped.text();
+    for (const name of ['hookrelay_deliveries{status="pending"}', "hookrelay_deliveries_due", 'hookrelay_dead_letters{replayed="false"}']) {
+      const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+      if (line) result.metrics[name] = Number(line.slice(name.length + 1));
+    }
+    if (scraped.status !== 200 || result.metrics['hookrelay_deliveries{status="pending"}'] !== 0 || result.metrics.hookrelay_deliveries_due !== 0) {
+      result.problems.push(`GET /api/metrics answered ${scraped.status}, ${JSON.stringify(result.metrics)}`);
+      result.ok = false;
+    }
+
+    const code = await stopApp(app);
+    app = undefined;
+    if (code !== 0) {
+      result.problems.push(`the app exited with ${code} on SIGTERM`);
+      result.ok = false;
+    }
+    return result;
+  } finally {
+    active.delete(run);
+    if (app) await crashApp(app, dataDir).catch(() => {});
+    await stopPostgres(pgDir).catch(() => {});
+    await Promise.all(receivers.map((r) => r.close()));
+    if (ownSnapshot) await snapshot?.remove();
+    if (result?.ok && !options.keepData) await rm(dataDir, { recursive: true, force: true });
+    else log(`${options.name}: data and app logs kept in ${dataDir}`);
+  }
+}
+
+export function formatSummary(result: ChaosResult): string {
+  const { published, delivered, dead, duplicates, missing } = result;
+  const lines = [
+    `${result.name} (seed ${result.seed}, ${(result.durationMs / 1000).toFixed(0)} s): ${result.ok ? "OK" : "FAILED"}`,
+    `  published ${published}, delivered ${delivered}, dead ${dead}, duplicates ${duplicates}, missing ${missing}`,
+    `  deliveries ${result.deliveries}, attempts ${result.attempts}, unexplained duplicates ${result.unexplainedDuplicates}, lost 202s ${result.lost}, pending at end ${result.pendingAtEnd}, leases at end ${result.leasesAtEnd}`,
+    `  publisher: ${JSON.stringify(result.publisher.statuses)} by status, ${result.publisher.connectionErrors} refused connections, ${result.publisher.acceptedAsDuplicate} accepted on a retry as duplicate`,
+    `  metrics at the end: ${Object.entries(result.metrics).map(([k, v]) => `${k} ${v}`).join(", ")}`,
+    `  disruptions: ${result.disruptions.map((d) => `${d.kind} (${((d.until - d.at) / 1000).toFixed(1)} s)`).join(", ") || "none"}`,
+    ...result.problems.map((p) => `  problem: ${p}`),
+  ];
+  return lines.join("\n");
+}
