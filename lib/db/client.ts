@@ -1,13 +1,28 @@
 // The Prisma client, one per process and database URL. Route handlers, scripts and tests all
 // take it from here so connection pools are not multiplied by hot reloads or imports.
+//
+// The same node-postgres pool also serves `sql()`: the few hot-path statements (claiming due
+// deliveries, recording a batch of attempts, publishing an event) run there directly, because
+// Prisma's per-query overhead (~0.4 ms of CPU, measured in bench/README.md) would otherwise
+// be most of their cost. One pool for both keeps the connection budget in one place.
 import { PrismaPg } from "@prisma/adapter-pg";
+import { Pool } from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { config } from "@/lib/config";
 
 export type Db = PrismaClient;
 
-const clients: Map<string, PrismaClient> = ((globalThis as { __hookrelayDb?: Map<string, PrismaClient> }).__hookrelayDb ??=
+interface Connection {
+  prisma: PrismaClient;
+  pool: Pool;
+}
+
+// Shared through globalThis: the custom server (tsx) and Next.js's bundle each load this module.
+const connections: Map<string, Connection> = ((globalThis as { __hookrelayConnections?: Map<string, Connection> }).__hookrelayConnections ??=
   new Map());
+
+/** Connections per process: the web server's requests, the dispatcher's claims and batched records share them. */
+const POOL_SIZE = 20;
 
 export function databaseUrl(): string {
   const url = config().databaseUrl;
@@ -15,27 +30,47 @@ export function databaseUrl(): string {
   return url;
 }
 
-export function createDb(connectionString: string, poolSize = 10): PrismaClient {
-  return new PrismaClient({
-    adapter: new PrismaPg({ connectionString, max: poolSize }),
+function createConnection(connectionString: string, poolSize: number): Connection {
+  const pool = new Pool({ connectionString, max: poolSize });
+  // An idle connection that breaks (database restart) must not crash the process; the next query reconnects.
+  pool.on("error", () => {});
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
     // Under a burst every pooled connection may be busy; waiting for one is better than
     // failing the request (Prisma's default gives up after 2 s).
     transactionOptions: { maxWait: 10_000, timeout: 15_000 },
   });
+  return { prisma, pool };
+}
+
+export function createDb(connectionString: string, poolSize = 10): PrismaClient {
+  return createConnection(connectionString, poolSize).prisma;
+}
+
+function connection(): Connection {
+  const url = databaseUrl();
+  let found = connections.get(url);
+  if (!found) {
+    found = createConnection(url, POOL_SIZE);
+    connections.set(url, found);
+  }
+  return found;
 }
 
 /** The shared client for the configured database. */
 export function db(): PrismaClient {
-  const url = databaseUrl();
-  let client = clients.get(url);
-  if (!client) {
-    client = createDb(url, 20);
-    clients.set(url, client);
-  }
-  return client;
+  return connection().prisma;
+}
+
+/** The shared client's connection pool, for hot-path raw SQL (see the header). */
+export function sql(): Pool {
+  return connection().pool;
 }
 
 export async function disconnectDb(): Promise<void> {
-  await Promise.all([...clients.values()].map((c) => c.$disconnect()));
-  clients.clear();
+  const all = [...connections.values()];
+  connections.clear();
+  await Promise.all(all.map((c) => c.prisma.$disconnect()));
+  // Prisma disposes the pool only if it ever connected; end it either way.
+  await Promise.all(all.map((c) => (c.pool.ended ? undefined : c.pool.end().catch(() => {}))));
 }

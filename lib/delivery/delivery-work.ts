@@ -2,7 +2,7 @@
 // webhook's `rate_limit_per_hour` by postponing (never dropping), then run one attempt.
 import { db } from "@/lib/db/client";
 import { runAttempt } from "@/lib/delivery/attempt-delivery";
-import { claimDueDeliveries, nextDueAt, releaseDelivery, type DueDelivery } from "@/lib/delivery/due-delivery";
+import { claimDueDeliveries, nextDueAt, releaseDeliveries, releaseDelivery, type DueDelivery } from "@/lib/delivery/due-delivery";
 import type { WorkSource } from "@/lib/delivery/dispatcher";
 
 const HOUR_MS = 3_600_000;
@@ -23,12 +23,26 @@ export const deliveryWork: WorkSource<DueDelivery> = {
   claim: claimDueDeliveries,
   group: (due) => due.webhookId,
   release: (due, owner) => releaseDelivery(due.id, owner),
+  releaseMany: (dues, owner) => releaseDeliveries(dues.map((d) => d.id), owner),
   nextDueAt,
-  async run(due, owner) {
-    if (due.rateLimitPerHour) {
-      const until = await rateLimitedUntil(due.webhookId, due.rateLimitPerHour);
-      if (until) return releaseDelivery(due.id, owner, until);
+  async run(due, owner, released) {
+    if (!due.rateLimitPerHour) return void (await runAttempt(due, owner, released));
+    // A claimed batch runs concurrently and its attempts are recorded only when they end, so
+    // the attempts table alone let a backlog of 5 through a limit of 2. Attempts this process
+    // has under way for the webhook count too (reserved before the first await).
+    const ahead = limitedInFlight.get(due.webhookId) ?? 0;
+    limitedInFlight.set(due.webhookId, ahead + 1);
+    try {
+      const until = ahead >= due.rateLimitPerHour ? new Date(Date.now() + HOUR_MS) : await rateLimitedUntil(due.webhookId, due.rateLimitPerHour - ahead);
+      if (until) return await releaseDelivery(due.id, owner, until);
+      await runAttempt(due, owner, released);
+    } finally {
+      const left = (limitedInFlight.get(due.webhookId) ?? 1) - 1;
+      if (left > 0) limitedInFlight.set(due.webhookId, left);
+      else limitedInFlight.delete(due.webhookId);
     }
-    await runAttempt(due, owner);
   },
 };
+
+/** Rate-limited webhook id → its attempts under way in this process. */
+const limitedInFlight = new Map<string, number>();

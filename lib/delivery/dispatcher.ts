@@ -3,22 +3,43 @@
 // under a global and a per-webhook concurrency cap, wakes at once on NOTIFY from a publish,
 // and otherwise sleeps until the next retry is due. A lease whose holder died expires and the
 // work is claimed again: delivery is at-least-once across crashes.
+//
+// Claims are batched: besides what it runs, the dispatcher keeps up to one more batch per
+// group (webhook) leased and queued in memory, and a claim asks for no more of a group than
+// that room (`ClaimRoom`). So a busy webhook's next deliveries start the moment a slot frees,
+// without a database round trip per delivery, and nothing is claimed only to be handed back.
+// A queued item that waited too long (its lease running out) is handed back instead of run.
 import { Client } from "pg";
 import { databaseUrl } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { log } from "@/lib/log";
 import { WORK_CHANNEL } from "@/lib/events/publish";
 
+/** How many items of each group a claim may take (sources that cannot honour it may take more; the excess is handed back). */
+export interface ClaimRoom {
+  /** Groups with work in this dispatcher: how many more of theirs it can take. */
+  byWebhook: Map<string, number>;
+  /** Any other group. */
+  otherwise: number;
+}
+
 /** A kind of leased work the dispatcher drives: outbound deliveries, inbound events, … */
 export interface WorkSource<T> {
   name: string;
-  /** Lease up to `limit` due items to `owner`, skipping the given groups (at their cap). */
-  claim(owner: string, limit: number, skipGroups: string[]): Promise<T[]>;
+  /** Lease up to `limit` due items to `owner`, skipping the given groups (at their cap), at most `room` per group. */
+  claim(owner: string, limit: number, skipGroups: string[], room?: ClaimRoom): Promise<T[]>;
   /** Items of one group share a per-group concurrency cap (e.g. one webhook). */
   group(item: T): string;
-  run(item: T, owner: string): Promise<void>;
+  /**
+   * Runs the item. The source may call `released()` once the item no longer needs its slot
+   * (an attempt whose request was answered and only waits to be recorded): the group's next
+   * item may start then. Settling the promise releases the slot too.
+   */
+  run(item: T, owner: string, released?: () => void): Promise<void>;
   /** Give a leased item back unrun, e.g. because its group is at its cap. */
   release(item: T, owner: string): Promise<void>;
+  /** Give several leased items back in one round trip. */
+  releaseMany?(items: T[], owner: string): Promise<void>;
   /** When the next item becomes due, so the dispatcher can sleep until then. */
   nextDueAt(): Promise<Date | null>;
 }
@@ -40,65 +61,236 @@ export interface Dispatcher {
   inFlight(): number;
 }
 
+/** Items past their slot but not yet settled (attempts waiting to be recorded), per slot of `concurrency`: a bound on memory and on work lost in a crash. */
+const FINISHING_PER_SLOT = 4;
+/**
+ * How much of a group is queued: about what it completes in this long, at its recent pace, so
+ * a fast webhook is claimed for in large batches and a slow one does not hold many leases.
+ */
+const QUEUE_TARGET_MS = 200;
+/** Bounds of a group's queue, in multiples of its concurrency. */
+const QUEUE_MIN_FACTOR = 0.25;
+const QUEUE_MAX_FACTOR = 4;
+/** Groups whose pace is remembered; the oldest are forgotten beyond this. */
+const PACE_MEMORY = 10_000;
+/** A queued item older than this is handed back: its lease (the webhook's timeout + 30 s) must outlast the wait plus the attempt. */
+const MAX_QUEUED_MS = 10_000;
+/** Bounds of the pause before looking past busy groups for other groups' due work. */
+const FAIRNESS_MIN_MS = 50;
+const FAIRNESS_COST_FACTOR = 20;
+
+interface Queued<T> {
+  item: T;
+  claimedAt: number;
+}
+
+interface SourceState<T> {
+  source: WorkSource<T>;
+  /** Leased items waiting for a slot, per group, oldest first. */
+  queues: Map<string, Queued<T>[]>;
+  /** Items running, per group. */
+  running: Map<string, number>;
+  /** Groups whose last claim filled their room: more of theirs may be due. */
+  moreIn: Set<string>;
+  /** The last claim came back short: nothing else is claimable until something changes. */
+  exhausted: boolean;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function createDispatcher(sources: WorkSource<any>[], options: DispatcherOptions = {}): Dispatcher {
   const owner = options.owner ?? `dispatcher_${newId("att").slice(4)}`;
   const concurrency = options.concurrency ?? 64;
   const perGroup = options.perGroupConcurrency ?? 16;
   const maxIdleMs = options.maxIdleMs ?? 2_000;
-  const running = new Map<string, number>(); // group → in flight
+  /** A group's recent time per item in a slot (ms, moving average), for its queue depth. */
+  const pace = new Map<string, number>();
+  const queueDepth = (group: string) => {
+    const ms = pace.get(group);
+    const depth = ms === undefined ? perGroup : (perGroup * QUEUE_TARGET_MS) / Math.max(ms, 0.1);
+    return Math.round(Math.min(QUEUE_MAX_FACTOR * perGroup, Math.max(QUEUE_MIN_FACTOR * perGroup, depth)));
+  };
+  /** Leased per group: running plus queued. */
+  const groupLeaseCap = (group: string) => perGroup + queueDepth(group);
+  /** A group new to this dispatcher may take this many in one claim. */
+  const newGroupCap = 2 * perGroup;
+  function notePace(group: string, ms: number) {
+    const before = pace.get(group);
+    if (before === undefined && pace.size >= PACE_MEMORY) pace.delete(pace.keys().next().value as string);
+    pace.set(group, before === undefined ? ms : before * 0.9 + ms * 0.1);
+  }
+  /** Leased in all: running plus at most as many queued. */
+  const leaseCap = 2 * concurrency;
+  const states: SourceState<unknown>[] = sources.map((source) => ({ source, queues: new Map(), running: new Map(), moreIn: new Set(), exhausted: false }));
+
   let inFlight = 0;
+  let finishing = 0;
+  let queued = 0;
   let stopped = true;
   let pumping = false;
   let again = false;
+  /** An outside reason to look (NOTIFY, timer, start, wake()): claim even if the last claim came back short. */
+  let triggered = false;
+  /** The timer's claim should also look past every group this dispatcher already serves. */
+  let fairnessDue = false;
+  let fairnessDelayMs = FAIRNESS_MIN_MS;
+  let lastFairnessAt = 0;
   let timer: NodeJS.Timeout | undefined;
+  let timerAt = Infinity;
+  let pumpDone: Promise<void> = Promise.resolve();
   let listener: Client | undefined;
   const idle = new Set<() => void>();
 
-  const groupKey = (source: WorkSource<unknown>, group: string) => `${source.name}:${group}`;
-
-  function schedule(ms: number) {
+  /** Look again within `ms` (an earlier look already scheduled stands). */
+  function schedule(ms: number, fairness = false) {
     if (stopped) return;
+    const delay = Math.max(5, Math.min(ms, maxIdleMs));
+    if (timer && timerAt <= Date.now() + delay) return;
     clearTimeout(timer);
-    timer = setTimeout(wake, Math.max(5, Math.min(ms, maxIdleMs)));
+    timerAt = Date.now() + delay;
+    timer = setTimeout(() => {
+      timer = undefined;
+      timerAt = Infinity;
+      fairnessDue = fairness;
+      wake();
+    }, delay);
   }
 
-  function wake() {
+  function kick() {
     if (stopped) return;
     if (pumping) {
       again = true;
       return;
     }
-    void pump();
+    pumpDone = pump();
   }
 
-  function launch<T>(source: WorkSource<T>, item: T, key: string) {
+  function wake() {
+    triggered = true;
+    kick();
+  }
+
+  const leasedIn = <T>(state: SourceState<T>, group: string) => (state.running.get(group) ?? 0) + (state.queues.get(group)?.length ?? 0);
+
+  function handBack<T>(state: SourceState<T>, items: T[]): Promise<void> {
+    if (items.length === 0) return Promise.resolve();
+    const { source } = state;
+    const done = source.releaseMany ? source.releaseMany(items, owner) : Promise.all(items.map((item) => source.release(item, owner)));
+    return done.then(
+      () => {},
+      (error: unknown) => log().warn({ err: error, source: source.name }, "could not hand back leased work; its lease will expire"),
+    );
+  }
+
+  function launch<T>(state: SourceState<T>, item: T, group: string) {
     inFlight++;
-    running.set(key, (running.get(key) ?? 0) + 1);
-    source
-      .run(item, owner)
-      .catch((error) => log().error({ err: error, source: source.name }, "work item failed; its lease will expire and it will be retried"))
+    finishing++;
+    state.running.set(group, (state.running.get(group) ?? 0) + 1);
+    let holdsSlot = true;
+    const startedAt = performance.now();
+    const release = () => {
+      if (!holdsSlot) return;
+      holdsSlot = false;
+      notePace(group, performance.now() - startedAt);
+      inFlight--;
+      const left = (state.running.get(group) ?? 1) - 1;
+      if (left === 0) state.running.delete(group);
+      else state.running.set(group, left);
+      if (!stopped) {
+        launchQueued();
+        if (wantsClaim()) kick();
+      }
+    };
+    state.source
+      .run(item, owner, release)
+      .catch((error) => log().error({ err: error, source: state.source.name }, "work item failed; its lease will expire and it will be retried"))
       .finally(() => {
-        inFlight--;
-        const left = (running.get(key) ?? 1) - 1;
-        if (left === 0) running.delete(key);
-        else running.set(key, left);
-        if (inFlight === 0) for (const resolve of idle) resolve();
-        wake();
+        finishing--;
+        release();
+        // A finishing item no longer blocks new ones once it settles.
+        if (!stopped && finishing === concurrency * FINISHING_PER_SLOT - 1) launchQueued();
+        if (finishing === 0) for (const resolve of idle) resolve();
       });
   }
 
-  async function pumpSource<T>(source: WorkSource<T>): Promise<boolean> {
-    const free = concurrency - inFlight;
-    if (free <= 0) return false;
-    const saturated = [...running.entries()].filter(([k, n]) => n >= perGroup && k.startsWith(`${source.name}:`)).map(([k]) => k.slice(source.name.length + 1));
-    const items = await source.claim(owner, free, saturated);
-    for (const item of items) {
-      const key = groupKey(source as WorkSource<unknown>, source.group(item));
-      if ((running.get(key) ?? 0) >= perGroup || stopped) await source.release(item, owner);
-      else launch(source, item, key);
+  /** Starts queued items while the global and per-group caps allow; hands back those queued too long. */
+  function launchQueued() {
+    const now = Date.now();
+    for (const state of states) {
+      const stale: unknown[] = [];
+      for (const [group, queue] of state.queues) {
+        while (queue.length > 0 && now - queue[0].claimedAt > MAX_QUEUED_MS) {
+          stale.push(queue.shift()!.item);
+          queued--;
+        }
+        while (queue.length > 0 && canStart() && (state.running.get(group) ?? 0) < perGroup) {
+          launch(state, queue.shift()!.item, group);
+          queued--;
+        }
+        if (queue.length === 0) state.queues.delete(group);
+      }
+      void handBack(state, stale);
     }
-    return items.length === free;
+  }
+
+  const canStart = () => inFlight < concurrency && finishing < concurrency * FINISHING_PER_SLOT;
+  const claimLimit = () => leaseCap - inFlight - queued;
+
+  function hungry<T>(state: SourceState<T>): boolean {
+    if (!state.exhausted) return true;
+    for (const group of state.moreIn) if ((state.queues.get(group)?.length ?? 0) <= queueDepth(group) / 2 && leasedIn(state, group) < groupLeaseCap(group)) return true;
+    return false;
+  }
+
+  const wantsClaim = () => !stopped && claimLimit() > 0 && (triggered || states.some(hungry));
+
+  async function claimInto<T>(state: SourceState<T>, fairness: boolean): Promise<void> {
+    const known = new Set([...state.running.keys(), ...state.queues.keys()]);
+    const skip: string[] = [];
+    const byWebhook = new Map<string, number>();
+    let room = newGroupCap; // what groups new to this dispatcher may take, in all
+    for (const group of known) {
+      const left = groupLeaseCap(group) - leasedIn(state, group);
+      if (left <= 0 || fairness) skip.push(group);
+      else {
+        byWebhook.set(group, left);
+        room += left;
+      }
+    }
+    // No more than the groups can take, so a claim does not read rows only to pass them over.
+    const limit = Math.min(claimLimit(), room);
+    if (limit <= 0) return;
+    const started = performance.now();
+    const items = await state.source.claim(owner, limit, skip, { byWebhook, otherwise: newGroupCap });
+    if (fairness) {
+      fairnessDelayMs = Math.max(FAIRNESS_MIN_MS, FAIRNESS_COST_FACTOR * (performance.now() - started));
+      lastFairnessAt = Date.now();
+    }
+    if (!fairness) state.exhausted = items.length < limit;
+    if (stopped) return void (await handBack(state, items));
+
+    const counts = new Map<string, number>();
+    const excess: T[] = [];
+    const now = Date.now();
+    for (const item of items) {
+      const group = state.source.group(item);
+      counts.set(group, (counts.get(group) ?? 0) + 1);
+      if (leasedIn(state, group) >= (byWebhook.has(group) || known.has(group) ? groupLeaseCap(group) : newGroupCap)) {
+        excess.push(item);
+        continue;
+      }
+      let queue = state.queues.get(group);
+      if (!queue) state.queues.set(group, (queue = []));
+      queue.push({ item, claimedAt: now });
+      queued++;
+    }
+    void handBack(state, excess);
+    for (const group of skip) state.moreIn.add(group);
+    for (const [group, room] of byWebhook) {
+      if ((counts.get(group) ?? 0) >= room) state.moreIn.add(group);
+      else state.moreIn.delete(group);
+    }
+    for (const [group, n] of counts) if (!known.has(group) && n >= newGroupCap) state.moreIn.add(group);
+    launchQueued();
   }
 
   async function pump() {
@@ -106,19 +298,41 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     try {
       do {
         again = false;
-        let full = false;
-        for (const source of sources) full = (await pumpSource(source)) || full;
-        if (full) again = true;
-      } while (again && !stopped && inFlight < concurrency);
-      const next = await Promise.all(sources.map((s) => s.nextDueAt()));
-      const soonest = Math.min(...next.filter((d): d is Date => d !== null).map((d) => d.getTime()));
-      schedule(Number.isFinite(soonest) ? soonest - Date.now() : maxIdleMs);
+        const wasTriggered = triggered;
+        triggered = false;
+        const fairness = fairnessDue;
+        fairnessDue = false;
+        for (const state of states) {
+          if (claimLimit() > 0 && (wasTriggered || hungry(state))) await claimInto(state, false);
+          if (claimLimit() > 0 && fairness) await claimInto(state, true);
+        }
+        launchQueued();
+        if (!again && wantsClaim()) again = true;
+      } while (again && !stopped);
+      await scheduleNextLook();
     } catch (error) {
       log().warn({ err: error }, "dispatcher could not reach the database; retrying");
       schedule(1_000);
     } finally {
       pumping = false;
     }
+  }
+
+  /** Sleeps until the next item is due, or until a completion or NOTIFY says to look again. */
+  async function scheduleNextLook() {
+    if (stopped) return;
+    // Busy: completions wake us for the groups at work. Now and then look past those groups
+    // for other due work (a retry that came due, a row behind a busy webhook's backlog),
+    // less often when that look is expensive (a long backlog to step over).
+    if (finishing + queued > 0) {
+      const fairnessIn = lastFairnessAt + fairnessDelayMs - Date.now();
+      return fairnessIn <= maxIdleMs ? schedule(fairnessIn, true) : schedule(maxIdleMs);
+    }
+    const next = await Promise.all(states.map((s) => s.source.nextDueAt()));
+    const soonest = Math.min(...next.filter((d): d is Date => d !== null).map((d) => d.getTime()));
+    if (!Number.isFinite(soonest)) return schedule(maxIdleMs);
+    // Due now yet not claimed (another dispatcher is taking it): look again shortly.
+    schedule(soonest - Date.now());
   }
 
   async function listen() {
@@ -154,7 +368,15 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
       clearTimeout(timer);
       await listener?.end().catch(() => {});
       listener = undefined;
-      if (inFlight > 0) await new Promise<void>((resolve) => idle.add(resolve));
+      await pumpDone;
+      // Queued work goes back at once, for another instance (or the next start) to take.
+      for (const state of states) {
+        const items = [...state.queues.values()].flat().map((q) => q.item);
+        state.queues.clear();
+        queued -= items.length;
+        await handBack(state, items);
+      }
+      if (finishing > 0) await new Promise<void>((resolve) => idle.add(resolve));
     },
   };
 }

@@ -1,8 +1,13 @@
-// Loading deliveries for an attempt, with their webhook and event in one round trip. Raw SQL:
-// the claim must be one `UPDATE … FOR UPDATE SKIP LOCKED` statement so that concurrent
-// dispatchers (threads or machines) never take the same row, and it is the hot path.
-import { db } from "@/lib/db/client";
-import { Prisma } from "@/lib/generated/prisma/client";
+// Loading deliveries for an attempt, with their webhook and event in one round trip. Raw SQL
+// on the shared pool (lib/db/client.ts `sql()`): the claim must be one `UPDATE … FOR UPDATE
+// SKIP LOCKED` statement so that concurrent dispatchers (threads or machines) never take the
+// same row, and these are the hot path, where Prisma's per-query overhead would dominate.
+//
+// Columns are stored as `timestamp(3)` in UTC (Prisma's convention); they are read back with
+// `AT TIME ZONE 'UTC'` and written from ISO strings with `::timestamptz AT TIME ZONE 'UTC'`,
+// so no session or machine time zone can shift them.
+import { sql } from "@/lib/db/client";
+import type { ClaimRoom } from "@/lib/delivery/dispatcher";
 
 export interface DueDelivery {
   id: string;
@@ -29,95 +34,156 @@ export interface DueDelivery {
   failingSince: Date | null;
 }
 
-const columns = Prisma.sql`
+const columns = `
   d.id, d.account_id AS "accountId", d.attempts, d.webhook_id AS "webhookId", d.event_id AS "eventId",
   COALESCE(e.external_id, e.id) AS "publicEventId", e.type AS "eventType", e.data AS "eventData",
-  e.created_at AS "eventCreatedAt", w.url, w.is_active AS "isActive", w.signature_profile AS "signatureProfile",
+  e.created_at AT TIME ZONE 'UTC' AS "eventCreatedAt", w.url, w.is_active AS "isActive", w.signature_profile AS "signatureProfile",
   w.retry_policy AS "retryPolicy", w.timeout_ms AS "timeoutMs", w.ip_whitelist AS "ipWhitelist", w.headers,
   w.rate_limit_per_hour AS "rateLimitPerHour", w.debug_mode AS "debugMode", w.secret_ciphertext AS "secretCiphertext",
-  w.previous_secret_ciphertext AS "previousSecretCiphertext", w.previous_secret_expires_at AS "previousSecretExpiresAt",
-  w.failing_since AS "failingSince"`;
+  w.previous_secret_ciphertext AS "previousSecretCiphertext", w.previous_secret_expires_at AT TIME ZONE 'UTC' AS "previousSecretExpiresAt",
+  w.failing_since AT TIME ZONE 'UTC' AS "failingSince"`;
 
 /** A lease lasts the webhook's timeout plus this margin; a lease older than that means its holder died. */
 export const LEASE_MARGIN_MS = 30_000;
 
+// The candidates are read without locks and windowed to each webhook's room; only the rows
+// picked are then locked (SKIP LOCKED: another dispatcher is taking them) and re-checked
+// (READ COMMITTED re-evaluates the conditions on the latest row version), so a claim writes
+// no more row locks than it leases.
+const CLAIM = `
+  WITH candidates AS (
+    SELECT d.id, d.webhook_id, d.next_attempt_at
+    FROM deliveries d
+    JOIN webhooks w ON w.id = d.webhook_id
+    WHERE d.status = 'pending'
+      AND d.next_attempt_at <= now()
+      AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
+      AND w.is_active
+      AND NOT (d.webhook_id = ANY($3::text[]))
+    ORDER BY d.next_attempt_at
+    LIMIT $4
+  ), ranked AS (
+    SELECT c.id, c.next_attempt_at,
+           row_number() OVER (PARTITION BY c.webhook_id ORDER BY c.next_attempt_at, c.id) AS n,
+           COALESCE(r.room, $7::int) AS room
+    FROM candidates c
+    LEFT JOIN unnest($5::text[], $6::int[]) AS r(webhook_id, room) ON r.webhook_id = c.webhook_id
+  ), picked AS (
+    SELECT id FROM ranked WHERE n <= room ORDER BY next_attempt_at LIMIT $2
+  ), due AS (
+    SELECT d.id
+    FROM deliveries d
+    WHERE d.id IN (SELECT id FROM picked)
+      AND d.status = 'pending'
+      AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
+    FOR UPDATE SKIP LOCKED
+  ), leased AS (
+    UPDATE deliveries d
+    SET lease_owner = $1,
+        lease_expires_at = now() + make_interval(secs => (w.timeout_ms + ${LEASE_MARGIN_MS}) / 1000.0)
+    FROM due, webhooks w
+    WHERE d.id = due.id AND w.id = d.webhook_id
+    RETURNING d.*
+  )
+  SELECT ${columns}
+  FROM leased d
+  JOIN webhooks w ON w.id = d.webhook_id
+  JOIN events e ON e.id = d.event_id
+  ORDER BY d.next_attempt_at`;
+
+/** Candidate rows a claim reads per row it may take: webhooks over their room are passed over, not waited for. */
+const CLAIM_SCAN_FACTOR = 2;
+
 /**
  * Leases up to `limit` due deliveries of active webhooks to `owner`, oldest first. Webhooks in
- * `skipWebhookIds` (at their concurrency cap in this dispatcher) are left for later.
+ * `skipWebhookIds` (at their concurrency cap in this dispatcher) are left for later; with
+ * `room`, no webhook gets more than its room.
  */
-export async function claimDueDeliveries(owner: string, limit: number, skipWebhookIds: string[] = []): Promise<DueDelivery[]> {
+export async function claimDueDeliveries(owner: string, limit: number, skipWebhookIds: string[] = [], room?: ClaimRoom): Promise<DueDelivery[]> {
   if (limit <= 0) return [];
-  return db().$queryRaw<DueDelivery[]>`
-    WITH due AS (
-      SELECT d.id
-      FROM deliveries d
-      JOIN webhooks w ON w.id = d.webhook_id
-      WHERE d.status = 'pending'
-        AND d.next_attempt_at <= now()
-        AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
-        AND w.is_active
-        AND NOT (d.webhook_id = ANY(${skipWebhookIds}::text[]))
-      ORDER BY d.next_attempt_at
-      LIMIT ${limit}
-      FOR UPDATE OF d SKIP LOCKED
-    ), leased AS (
-      UPDATE deliveries d
-      SET lease_owner = ${owner},
-          lease_expires_at = now() + make_interval(secs => (w.timeout_ms + ${LEASE_MARGIN_MS}) / 1000.0)
-      FROM due, webhooks w
-      WHERE d.id = due.id AND w.id = d.webhook_id
-      RETURNING d.*
-    )
-    SELECT ${columns}
-    FROM leased d
-    JOIN webhooks w ON w.id = d.webhook_id
-    JOIN events e ON e.id = d.event_id
-    ORDER BY d.next_attempt_at`;
+  const rooms = room ? [...room.byWebhook] : [];
+  const scan = room ? limit * CLAIM_SCAN_FACTOR : limit;
+  const { rows } = await sql().query<DueDelivery>({
+    name: "hookrelay_claim_deliveries",
+    text: CLAIM,
+    values: [owner, limit, skipWebhookIds, scan, rooms.map(([id]) => id), rooms.map(([, n]) => n), room ? room.otherwise : limit],
+  });
+  return rows;
 }
+
+const LEASE_ONE = `
+  WITH leased AS (
+    UPDATE deliveries d
+    SET lease_owner = $2,
+        lease_expires_at = now() + make_interval(secs => (w.timeout_ms + ${LEASE_MARGIN_MS}) / 1000.0)
+    FROM webhooks w
+    WHERE d.id = $1 AND w.id = d.webhook_id AND d.status = 'pending'
+      AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
+    RETURNING d.*
+  )
+  SELECT ${columns}
+  FROM leased d
+  JOIN webhooks w ON w.id = d.webhook_id
+  JOIN events e ON e.id = d.event_id`;
 
 /** Leases one pending delivery by id to `owner`, unless someone else holds it or it is final. */
 export async function leaseDelivery(id: string, owner: string): Promise<DueDelivery | undefined> {
-  const rows = await db().$queryRaw<DueDelivery[]>`
-    WITH leased AS (
-      UPDATE deliveries d
-      SET lease_owner = ${owner},
-          lease_expires_at = now() + make_interval(secs => (w.timeout_ms + ${LEASE_MARGIN_MS}) / 1000.0)
-      FROM webhooks w
-      WHERE d.id = ${id} AND w.id = d.webhook_id AND d.status = 'pending'
-        AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
-      RETURNING d.*
-    )
-    SELECT ${columns}
-    FROM leased d
-    JOIN webhooks w ON w.id = d.webhook_id
-    JOIN events e ON e.id = d.event_id`;
+  const { rows } = await sql().query<DueDelivery>({ name: "hookrelay_lease_delivery", text: LEASE_ONE, values: [id, owner] });
   return rows[0];
 }
 
 /** One delivery by id (any status). */
 export async function loadDelivery(id: string): Promise<(DueDelivery & { status: string }) | undefined> {
-  const rows = await db().$queryRaw<(DueDelivery & { status: string })[]>`
-    SELECT ${columns}, d.status::text AS status
-    FROM deliveries d
-    JOIN webhooks w ON w.id = d.webhook_id
-    JOIN events e ON e.id = d.event_id
-    WHERE d.id = ${id}`;
+  const { rows } = await sql().query<DueDelivery & { status: string }>(
+    `SELECT ${columns}, d.status::text AS status
+     FROM deliveries d
+     JOIN webhooks w ON w.id = d.webhook_id
+     JOIN events e ON e.id = d.event_id
+     WHERE d.id = $1`,
+    [id],
+  );
   return rows[0];
 }
 
 /** Hands a leased delivery back without attempting it (e.g. postponed by a rate limit). */
 export async function releaseDelivery(id: string, owner: string, nextAttemptAt?: Date): Promise<void> {
-  await db().$executeRaw`
-    UPDATE deliveries
-    SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = COALESCE(${nextAttemptAt ?? null}::timestamptz, next_attempt_at)
-    WHERE id = ${id} AND lease_owner = ${owner} AND status = 'pending'`;
+  await sql().query(
+    `UPDATE deliveries
+     SET lease_owner = NULL, lease_expires_at = NULL,
+         next_attempt_at = COALESCE($3::timestamptz AT TIME ZONE 'UTC', next_attempt_at)
+     WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
+    [id, owner, nextAttemptAt?.toISOString() ?? null],
+  );
 }
 
-/** When the earliest pending delivery of an active webhook becomes due, for the dispatcher's timer. */
+/** Hands several leased deliveries back unattempted, in one statement. */
+export async function releaseDeliveries(ids: string[], owner: string): Promise<void> {
+  if (ids.length === 0) return;
+  await sql().query(
+    `UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL
+     WHERE id = ANY($1::text[]) AND lease_owner = $2 AND status = 'pending'`,
+    [ids, owner],
+  );
+}
+
+/**
+ * When the earliest claimable delivery of an active webhook is due, for the dispatcher's
+ * timer. It walks the (status, next_attempt_at) index and stops at the first row that is not
+ * under a live lease. A live lease is not waited for here: the holder's own completion wakes
+ * its dispatcher, and the dispatcher's idle timer (at most a few seconds) finds the lease
+ * once it has expired.
+ */
 export async function nextDueAt(): Promise<Date | null> {
-  const rows = await db().$queryRaw<{ at: Date | null }[]>`
-    SELECT min(GREATEST(d.next_attempt_at, COALESCE(d.lease_expires_at, d.next_attempt_at))) AS at
-    FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
-    WHERE d.status = 'pending' AND w.is_active AND d.next_attempt_at IS NOT NULL`;
+  const { rows } = await sql().query<{ at: Date }>({
+    name: "hookrelay_next_due_delivery",
+    text: `
+      SELECT d.next_attempt_at AT TIME ZONE 'UTC' AS at
+      FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
+      WHERE d.status = 'pending' AND d.next_attempt_at IS NOT NULL
+        AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
+        AND w.is_active
+      ORDER BY d.next_attempt_at
+      LIMIT 1`,
+  });
   return rows[0]?.at ?? null;
 }

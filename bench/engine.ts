@@ -1,0 +1,149 @@
+// The embedded delivery engine measured in this process, without the web server: the same
+// backlog as the throughput scenario, drained by `createDispatcher([deliveryWork])`. For
+// profiling (`tsx --cpu-prof bench/engine.ts`) and for the smoke test; the published numbers
+// come from the real app (bench/run.ts).
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { Client } from "pg";
+import { pendingDeliveries, seedBacklog } from "@/bench/seed";
+import { cpuMsOf, ownCpuMs, postgresCpuMs } from "@/bench/cpu";
+import { sleep } from "@/bench/numbers";
+
+export interface EngineInput {
+  databaseUrl: string;
+  receiverUrls: string[];
+  events: number;
+  /** The receivers' process, to count its CPU time. */
+  receiverPid?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface EngineResult {
+  deliveries: number;
+  seconds: number;
+  perSecond: number;
+  /** CPU milliseconds per delivery: this process (the engine), PostgreSQL, the receivers. */
+  cpuMsPerDelivery: { app: number; postgres: number; receivers: number | null };
+}
+
+/** Points this process's Hookrelay modules at `databaseUrl` (they read the environment once). */
+export async function useDatabase(databaseUrl: string): Promise<void> {
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.SECRETS_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
+  process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS = "true";
+  process.env.LOG_LEVEL ??= "warn";
+  const { resetConfig } = await import("@/lib/config");
+  resetConfig();
+}
+
+export async function measureEngine(input: EngineInput): Promise<EngineResult> {
+  await useDatabase(input.databaseUrl);
+  const { createAccount } = await import("@/lib/accounts/accounts");
+  const { createWebhook } = await import("@/lib/webhooks/webhooks");
+  const { createDispatcher } = await import("@/lib/delivery/dispatcher");
+  const { deliveryWork } = await import("@/lib/delivery/delivery-work");
+  const { createWebhookInput } = await import("@/lib/webhooks/webhook-input");
+
+  const account = await createAccount("bench engine");
+  const webhookIds: string[] = [];
+  for (const url of input.receiverUrls) webhookIds.push((await createWebhook(account.id, createWebhookInput.parse({ name: "bench", url, events: ["*"] }))).webhook.id);
+
+  const client = new Client({ connectionString: input.databaseUrl });
+  await client.connect();
+  const { deliveries, committedAt } = await seedBacklog(client, { accountId: account.id, webhookIds, events: input.events, eventType: "order.created" });
+  await client.end();
+
+  const dispatcher = createDispatcher([deliveryWork]);
+  const statements = process.env.BENCH_COUNT_STATEMENTS ? await countStatements() : undefined;
+  const sql = new Client({ connectionString: input.databaseUrl });
+  await sql.connect();
+  const databaseName = new URL(input.databaseUrl).pathname.slice(1);
+  const cpuBefore = { app: ownCpuMs(), postgres: await postgresCpuMs(databaseName), receivers: input.receiverPid ? await cpuMsOf(input.receiverPid) : 0 };
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  await dispatcher.start();
+  try {
+    for (;;) {
+      const pending = await pendingDeliveries(sql, webhookIds);
+      input.onProgress?.(deliveries - pending, deliveries);
+      if (pending === 0) break;
+      await sleep(pending > 1000 ? 200 : 25);
+    }
+    const { rows } = await sql.query(`SELECT extract(epoch FROM max(completed_at)) * 1000 AS last FROM deliveries WHERE webhook_id = ANY($1::text[])`, [webhookIds]);
+    const seconds = (Number(rows[0].last) - committedAt) / 1000;
+    const perDelivery = (before: number, after: number) => Math.round(((after - before) / deliveries) * 1000) / 1000;
+    const cpuMsPerDelivery = {
+      app: perDelivery(cpuBefore.app, ownCpuMs()),
+      postgres: perDelivery(cpuBefore.postgres, await postgresCpuMs(databaseName)),
+      receivers: input.receiverPid ? perDelivery(cpuBefore.receivers, await cpuMsOf(input.receiverPid)) : null,
+    };
+    loop.disable();
+    const t = (globalThis as unknown as { __t?: number[][] }).__t;
+    if (t) { const { percentile } = await import("@/bench/numbers"); for (const i of [0, 1, 2]) console.error("t" + i, percentile(t.map((x) => x[i]), 0.5)?.toFixed(2), percentile(t.map((x) => x[i]), 0.95)?.toFixed(2)); }
+    if (process.env.BENCH_COUNT_STATEMENTS) console.error(`event loop delay p50 ${(loop.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms`);
+    if (statements) console.error([...statements].sort((a, b) => b[1].n - a[1].n).map(([k, v]) => `${v.n} × ${k} (${(v.ms / v.n).toFixed(2)} ms)`).join("\n"));
+    return { deliveries, seconds, perSecond: deliveries / seconds, cpuMsPerDelivery };
+  } finally {
+    await sql.end();
+    await dispatcher.stop();
+  }
+}
+
+/** Counts the statements sent through the shared pool (for `BENCH_COUNT_STATEMENTS=1`). */
+async function countStatements() {
+  const { sql } = await import("@/lib/db/client");
+  const pool = sql();
+  const counts = new Map<string, { n: number; ms: number }>();
+  const original = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  (pool as unknown as { query: unknown }).query = async (...args: unknown[]) => {
+    const first = args[0] as string | { name?: string; text: string };
+    const key = typeof first === "string" ? first.replace(/\s+/g, " ").trim().slice(0, 60) : (first.name ?? first.text.replace(/\s+/g, " ").trim().slice(0, 60));
+    const started = performance.now();
+    try {
+      return await original(...args);
+    } finally {
+      const c = counts.get(key) ?? { n: 0, ms: 0 };
+      c.n++;
+      c.ms += performance.now() - started;
+      counts.set(key, c);
+    }
+  };
+  return counts;
+}
+
+async function main() {
+  const { startBenchPostgres } = await import("@/bench/postgres");
+  const { startReceivers } = await import("@/bench/receivers");
+  const endpoints = Number(process.argv[2] ?? 1);
+  const events = Number(process.argv[3] ?? 5000);
+  const pg = await startBenchPostgres();
+  const receivers = await startReceivers();
+  try {
+    const { urls } = await receivers.listen(Array(endpoints).fill(0));
+    const databaseUrl = await pg.createDatabase("engine");
+    if (process.env.BENCH_ASYNC_COMMIT) {
+      const c = new Client({ connectionString: databaseUrl });
+      await c.connect();
+      await c.query(`ALTER DATABASE ${new URL(databaseUrl).pathname.slice(1)} SET synchronous_commit = off`);
+      await c.end();
+    }
+    const result = await measureEngine({ databaseUrl, receiverUrls: urls, events, receiverPid: receivers.pid, onProgress: (d, t) => process.stderr.write(`\r${d}/${t}`) });
+    console.log(`\n${endpoints} endpoint(s), ${result.deliveries} deliveries: ${Math.round(result.perSecond)}/s in ${result.seconds.toFixed(2)} s; CPU ms/delivery ${JSON.stringify(result.cpuMsPerDelivery)}`);
+  } finally {
+    const { disconnectDb } = await import("@/lib/db/client");
+    await disconnectDb();
+    await receivers.close();
+    await pg.stop();
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
