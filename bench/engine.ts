@@ -28,7 +28,7 @@ export interface EngineResult {
 }
 
 /** Points this process's Hookrelay modules at `databaseUrl` (they read the environment once). */
-export async function useDatabase(databaseUrl: string): Promise<void> {
+export async function connectBenchDatabase(databaseUrl: string): Promise<void> {
   process.env.DATABASE_URL = databaseUrl;
   process.env.SECRETS_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
   process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS = "true";
@@ -38,7 +38,7 @@ export async function useDatabase(databaseUrl: string): Promise<void> {
 }
 
 export async function measureEngine(input: EngineInput): Promise<EngineResult> {
-  await useDatabase(input.databaseUrl);
+  await connectBenchDatabase(input.databaseUrl);
   const { createAccount } = await import("@/lib/accounts/accounts");
   const { createWebhook } = await import("@/lib/webhooks/webhooks");
   const { createDispatcher } = await import("@/lib/delivery/dispatcher");
