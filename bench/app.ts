@@ -19,6 +19,8 @@ export interface AppOptions {
 
 export interface RunningApp {
   baseUrl: string;
+  /** The server process (node running scripts/start.ts). */
+  pid: number;
   http: Pool;
   /** GET/POST JSON with the bench's API key. */
   call<T = unknown>(method: string, pathName: string, body?: unknown): Promise<{ status: number; body: T }>;
@@ -54,7 +56,12 @@ async function statusField(pid: number, field: "VmRSS" | "VmHWM"): Promise<numbe
 }
 
 function startOnce(options: AppOptions, port: number, dataDir: string): Promise<{ child: ChildProcess; output: string[] }> {
-  const child = spawn("npm", ["start", "--silent"], {
+  // BENCH_PROFILE_DIR=dir: the same start script under `node --cpu-prof` (written when it stops).
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const [command, args] = profileDir
+    ? [process.execPath, ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir), "--import", "tsx", "scripts/start.ts"]]
+    : ["npm", ["start", "--silent"]];
+  const child = spawn(command, args, {
     cwd: process.cwd(),
     detached: true, // its own process group, so stop() reaches npm, tsx and the server at once
     stdio: ["ignore", "pipe", "pipe"],
@@ -118,6 +125,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const headers = { authorization: `Bearer ${options.apiKey}`, "content-type": "application/json" };
   return {
     baseUrl,
+    pid: serverPid,
     http,
     async call<T>(method: string, pathName: string, body?: unknown) {
       const response = await http.request({ method: method as "GET", path: pathName, headers, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -283,12 +283,18 @@ export interface HistoryResult {
 /** `GET …/stats?window=7d` and the first `GET …/logs` page of a webhook with `attempts` stored attempts; median of `runs`. */
 export async function measureHistory(ctx: ScenarioContext, attempts: number, runs = 5): Promise<HistoryResult> {
   const [webhookId] = await createWebhooks(ctx, ["http://127.0.0.1:9/never-called"], EVENT_TYPES.history);
-  await seedAttemptHistory(ctx.sql, {
-    accountId: ctx.accountId,
-    webhookId,
-    attempts,
-    onProgress: (done) => ctx.progress.update(`stored ${done}/${attempts} attempts`),
-  });
+  const client = new Client({ connectionString: ctx.databaseUrl });
+  await client.connect();
+  try {
+    await seedAttemptHistory(client, {
+      accountId: ctx.accountId,
+      webhookId,
+      attempts,
+      onProgress: (done) => ctx.progress.update(`stored ${done}/${attempts} attempts`),
+    });
+  } finally {
+    await client.end();
+  }
   const timed = async (pathName: string) => {
     const started = performance.now();
     const res = await ctx.app.call("GET", pathName);
