@@ -39,14 +39,19 @@ async function childrenOf(pid: number): Promise<number[]> {
   }
 }
 
-/** The deepest process under `pid`: npm → sh → tsx → node scripts/start.ts. */
+/** The server under `pid` (npm → sh → tsx → node scripts/start.ts): the deepest process running the start script, not its helpers (tsx's esbuild). */
 async function serverProcess(pid: number): Promise<number> {
-  let current = pid;
-  for (;;) {
-    const children = await childrenOf(current);
-    if (children.length === 0) return current;
-    current = children[0];
+  let server = pid;
+  for (let level = [pid]; level.length > 0; ) {
+    const next: number[] = [];
+    for (const p of level) {
+      const cmdline = await readFile(`/proc/${p}/cmdline`, "utf8").catch(() => "");
+      if (cmdline.includes("scripts/start.ts")) server = p;
+      next.push(...(await childrenOf(p)));
+    }
+    level = next;
   }
+  return server;
 }
 
 async function statusField(pid: number, field: "VmRSS" | "VmHWM"): Promise<number> {

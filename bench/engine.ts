@@ -54,7 +54,8 @@ export async function measureEngine(input: EngineInput): Promise<EngineResult> {
   const { deliveries, committedAt } = await seedBacklog(client, { accountId: account.id, webhookIds, events: input.events, eventType: "order.created" });
   await client.end();
 
-  const dispatcher = createDispatcher([deliveryWork]);
+  const { config } = await import("@/lib/config");
+  const dispatcher = createDispatcher([deliveryWork], { concurrency: config().deliveryConcurrency, perGroupConcurrency: config().deliveryConcurrencyPerWebhook });
   const statements = process.env.BENCH_COUNT_STATEMENTS ? await countStatements() : undefined;
   const sql = new Client({ connectionString: input.databaseUrl });
   await sql.connect();

@@ -86,4 +86,57 @@ describe("npm start", () => {
     expect(again.status).toBe(200);
     expect(await stop(second)).toBe(0);
   });
+
+  // scripts/start/direct-routes.ts serves these two without Next.js's router: the same
+  // handlers must give the same answers, headers included.
+  it("serves publishing and the inbound receiver directly, with the API's answers and headers", { timeout: 900_000 }, async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "hookrelay-start-"));
+    const started = await start();
+    const base = `http://127.0.0.1:${started.port}`;
+    const auth = { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" };
+    const post = (pathName: string, body: string, headers: Record<string, string> = auth) => fetch(`${base}${pathName}`, { method: "POST", body, headers });
+
+    const webhook = await post("/api/webhooks", JSON.stringify({ name: "n", url: "https://example.com/h", events: ["order.*"] }));
+    expect(webhook.status).toBe(201);
+    const webhookId = (await webhook.json()).data.id;
+
+    const published = await post("/api/events?source=direct", JSON.stringify({ type: "order.created", data: { order_id: "o1" }, id: "ord-o1" }));
+    expect(published.status).toBe(202);
+    expect(published.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(published.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(published.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(published.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    const event = (await published.json()).data;
+    expect(event).toMatchObject({ id: "ord-o1", type: "order.created", duplicate: false, deliveries: [{ webhook_id: webhookId }] });
+    // Is the event there, as the rest of the API (served by Next.js) sees it?
+    const read = await fetch(`${base}/api/events/ord-o1`, { headers: auth });
+    expect(read.status).toBe(200);
+
+    const repeated = await post("/api/events", JSON.stringify({ type: "order.created", data: { order_id: "o1" }, id: "ord-o1" }));
+    expect(repeated.status).toBe(200);
+    expect((await repeated.json()).data.duplicate).toBe(true);
+
+    const anonymous = await post("/api/events", JSON.stringify({ type: "order.created", data: {} }), { "content-type": "application/json" });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toBe("Bearer");
+    expect(await anonymous.json()).toMatchObject({ success: false, code: "unauthorized" });
+    const malformed = await post("/api/events", "{");
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ success: false, code: "invalid_json" });
+    const oversized = await post("/api/events", JSON.stringify({ type: "order.created", data: { blob: "x".repeat(300 * 1024) } }));
+    expect(oversized.status).toBe(413);
+    const invalid = await post("/api/events", JSON.stringify({ type: "Not A Type", data: {} }));
+    expect(invalid.status).toBe(422);
+    expect((await invalid.json()).details[0].path).toBe("type");
+
+    // The receiver: an unknown integration gets the seed's 401, whatever the path's escapes.
+    const inbound = await post("/v1/integrations/webhooks/pos%20system/no-such-user", "{}", { "x-webhook-signature": "sha256=00" });
+    expect(inbound.status).toBe(401);
+    expect(await inbound.json()).toMatchObject({ success: false });
+    const badEscape = await post("/v1/integrations/webhooks/pos%zz/u", "{}", { "x-webhook-signature": "sha256=00" });
+    expect(badEscape.status).toBe(400); // Next.js itself answers a malformed escape in a param with a 500
+    expect(await badEscape.json()).toMatchObject({ success: false, code: "invalid_path" });
+
+    expect(await stop(started)).toBe(0);
+  });
 });

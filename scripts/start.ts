@@ -32,7 +32,10 @@ async function main() {
   const app = next({ dev, dir: root, port, hostname: "0.0.0.0" });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = createServer((req, res) => void handle(req, res));
+  const { serveDirect } = await import("@/scripts/start/direct-routes");
+  const server = createServer((req, res) => {
+    if (dev || !serveDirect(req, res)) void handle(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(port, resolve));
 
   const { startDeliveryEngine } = await import("@/lib/delivery/engine");

@@ -25,7 +25,8 @@ const FIRST_PURGE_DELAY_MS = 5 * 60 * 1000;
 
 export async function startDeliveryEngine(): Promise<RunningEngine> {
   if (config().deliveryEngine !== "embedded") return { stop: async () => {} };
-  const dispatcher = createDispatcher([deliveryWork, inboundWork]);
+  const { deliveryConcurrency, deliveryConcurrencyPerWebhook } = config();
+  const dispatcher = createDispatcher([deliveryWork, inboundWork], { concurrency: deliveryConcurrency, perGroupConcurrency: deliveryConcurrencyPerWebhook });
   await dispatcher.start();
   // Inngest runs the purge as a cron (inngest/functions/retention.ts); here a timer does. Two
   // instances purging at once only delete the same rows.

@@ -8,7 +8,9 @@ interface Bucket {
   updatedAt: number;
 }
 
-const buckets = new Map<string, Bucket>();
+// Shared through globalThis: the custom server's direct routes and Next.js's bundle each load
+// this module, and a caller's limit must count both.
+const buckets: Map<string, Bucket> = ((globalThis as { __hookrelayRateLimits?: Map<string, Bucket> }).__hookrelayRateLimits ??= new Map());
 
 export function checkRateLimit(subject: string, perMinute = config().apiRateLimitPerMinute, now = Date.now()) {
   const refillPerMs = perMinute / 60_000;

@@ -188,7 +188,9 @@ async function appTables() {
 export async function fingerprint(accountId?: string): Promise<Record<string, string>> {
   const parts = (await appTables()).map((t) => {
     const where = accountId === undefined ? "" : t.name === "accounts" ? "WHERE x.id = $1" : t.hasAccount ? "WHERE x.account_id = $1" : "WHERE false";
-    return `SELECT '${t.name}' AS t, count(*)::text || ':' || md5(coalesce(string_agg((to_jsonb(x) - 'last_used_at')::text, '|' ORDER BY x.id), '')) AS f FROM "${t.name}" x ${where}`;
+    // Ordered by the row's own text: not every table has an `id` (the stats rollups do not).
+    return `SELECT '${t.name}' AS t, count(*)::text || ':' || md5(coalesce(string_agg(r, '|' ORDER BY r), '')) AS f
+            FROM (SELECT (to_jsonb(x) - 'last_used_at')::text AS r FROM "${t.name}" x ${where}) rows`;
   });
   const rows = await db().$queryRawUnsafe<{ t: string; f: string }[]>(parts.join(" UNION ALL "), ...(accountId === undefined ? [] : [accountId]));
   return Object.fromEntries(rows.map((r) => [r.t, r.f]));

@@ -3,7 +3,6 @@
 // profiles"; docs/signature-profiles.md for receivers). It sends nothing (lib/delivery does)
 // and does not check inbound webhooks (lib/inbound does).
 import { createHmac } from "node:crypto";
-import { Webhook } from "standardwebhooks";
 import type { SignatureProfile } from "@/lib/signing/profiles";
 import { secretKeyBytes } from "@/lib/signing/secret-key-bytes";
 
@@ -41,6 +40,16 @@ function hmacHex(secret: string, body: string): string {
   return createHmac("sha256", Buffer.from(secret, "utf8")).update(body, "utf8").digest("hex");
 }
 
+/**
+ * A Standard Webhooks signature: `v1,` + base64 HMAC-SHA256 of `{id}.{timestamp}.{body}`. By
+ * hand rather than through the `standardwebhooks` library's `sign`, which hashes in pure
+ * JavaScript (fast-sha256) and was ~9 % of the delivery engine's CPU; node:crypto's native HMAC
+ * gives the same bytes (the tests verify every signature with the library).
+ */
+function standardSignature(secret: string, eventId: string, timestamp: string, body: string): string {
+  return `v1,${createHmac("sha256", secretKeyBytes(secret)).update(`${eventId}.${timestamp}.${body}`, "utf8").digest("base64")}`;
+}
+
 /** The body and signed headers of one attempt of a delivery, in the webhook's signature profile. */
 export function signRequest(input: SignInput): SignedRequest {
   const { profile, eventId, eventType, secrets } = input;
@@ -57,10 +66,8 @@ export function signRequest(input: SignInput): SignedRequest {
     case "standard": {
       const body = JSON.stringify({ id: eventId, type: eventType, timestamp: occurredAt, data });
       // One `v1,` signature per secret so a receiver still holding the rotated-out secret keeps
-      // verifying during the overlap (Standard Webhooks: space-delimited signature list). Raw
-      // bytes, not a string, go to the library: with `format: "raw"` it reads a string's UTF-16
-      // code units, which differs from UTF-8 for non-ASCII secrets.
-      const signature = secrets.map((secret) => new Webhook(secretKeyBytes(secret), { format: "raw" }).sign(eventId, now, body)).join(" ");
+      // verifying during the overlap (Standard Webhooks: space-delimited signature list).
+      const signature = secrets.map((secret) => standardSignature(secret, eventId, timestamp, body)).join(" ");
       return { body, headers: { ...common, "webhook-id": eventId, "webhook-timestamp": timestamp, "webhook-signature": signature } };
     }
     case "omnisales": {
