@@ -38,8 +38,8 @@ async function main() {
   });
   await new Promise<void>((resolve) => server.listen(port, resolve));
 
-  const { startDeliveryEngine } = await import("@/lib/delivery/engine");
-  const engine = await startDeliveryEngine();
+  const { startEngineThread } = await import("@/scripts/start/engine-thread");
+  const engine = await startEngineThread(step);
   step(`delivery engine: ${config().deliveryEngine}`);
   step(`ready on http://localhost:${port} (data in ${path.relative(root, dataDir) || "."})`);
 
