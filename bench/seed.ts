@@ -1,8 +1,10 @@
 // Bulk rows for the benchmark, written with set-based SQL (generate_series) so that setting up
 // 200 000 deliveries or 1 000 000 attempts takes seconds, not the minutes the API would.
-// The rows have the shape Hookrelay itself writes (same tables, ids, JSON columns).
+// The rows have the shape Hookrelay itself writes (same tables, ids, JSON columns), and the
+// stats rollups of the attempts are what recording them would have left.
 import { randomBytes } from "node:crypto";
 import type { Client, Pool } from "pg";
+import { rollUpAttemptsSql } from "@/lib/stats/attempt-rollups";
 
 type Sql = Pick<Client | Pool, "query">;
 
@@ -87,7 +89,8 @@ const CHUNK = 250_000;
 /**
  * `attempts` attempts of one webhook spread over the last `days` days (two per delivery): 90 %
  * succeeded, the rest HTTP 500/502 or timeouts, response times skewed like real receivers',
- * request headers as Hookrelay records them. Then VACUUM ANALYZE, as autovacuum would.
+ * request headers as Hookrelay records them; then their hourly stats rollups. Then VACUUM
+ * ANALYZE, as autovacuum would.
  *
  * Written on its own connection with foreign-key triggers off (`session_replication_role`,
  * where the role may set it) and without waiting for WAL flushes: the rows are consistent by
@@ -132,7 +135,17 @@ export async function seedAttemptHistory(sql: Client, input: AttemptHistoryInput
     );
     input.onProgress?.(to);
   }
+  // The hourly rollups the recording statement keeps, by the same SQL, from the attempts just written.
+  await sql.query(
+    `WITH seeded AS (
+       SELECT webhook_id, account_id, created_at AT TIME ZONE 'UTC' AS at, status, event_type, error_class, response_code, response_time_ms
+       FROM attempts WHERE webhook_id = $1 AND starts_with(id, 'att_hist_' || $2 || '_')
+     )${rollUpAttemptsSql("seeded")}
+     SELECT 1`,
+    [input.webhookId, tag],
+  );
   await sql.query("SET session_replication_role = DEFAULT").catch(() => {});
   await sql.query("VACUUM ANALYZE attempts");
   await sql.query("VACUUM ANALYZE deliveries");
+  await sql.query("VACUUM ANALYZE attempt_rollups, response_time_rollups");
 }

@@ -10,6 +10,7 @@ import { postWebhook, type PostOutcome } from "@/lib/delivery/http-post";
 import { MAX_EVENT_AGE_MS, nextRetryDelayMs, type RetryPolicy } from "@/lib/delivery/retry-policy";
 import { leaseDelivery, type DueDelivery } from "@/lib/delivery/due-delivery";
 import { signRequest, type SignatureProfile } from "@/lib/signing/sign-request";
+import { rollUpAttemptsSql } from "@/lib/stats/attempt-rollups";
 import { signingSecrets } from "@/lib/webhooks/webhooks";
 
 /** Kept of every response body; with `debug_mode` the full bodies (up to the read cap) are kept. */
@@ -194,6 +195,7 @@ const RECORD_BATCH = 200;
 // The webhook updates are folded in attempt order: the last attempt sets the streak, and a
 // disabling attempt disables even if a later one in the same batch succeeded — exactly what
 // applying the attempts one by one would leave.
+// The same statement adds the kept attempts to the hourly stats rollups (lib/stats/attempt-rollups.ts).
 const RECORD_ATTEMPTS = `
   WITH input AS (
     SELECT * FROM unnest(
@@ -244,7 +246,7 @@ const RECORD_ATTEMPTS = `
         updated_at = s.at AT TIME ZONE 'UTC'
     FROM streak s LEFT JOIN disabling x ON x.webhook_id = s.webhook_id
     WHERE w.id = s.webhook_id
-  )
+  )${rollUpAttemptsSql("kept")}
   SELECT delivery_id FROM kept`;
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
-import { purgeOldHistory, retentionCutoff, RETENTION_DAYS } from "@/lib/delivery/retention";
+import { purgeOldHistory, retentionCutoff, RETENTION_DAYS, rollupCutoff, ROLLUP_RETENTION_DAYS } from "@/lib/delivery/retention";
 import { api } from "@/lib/testing/api";
 import { newAccount } from "@/lib/testing/fixtures";
 
@@ -100,7 +100,7 @@ describe("purgeOldHistory", () => {
     const recentProcessed = await inbound("processed", daysAgo(1));
 
     const result = await purgeOldHistory(retentionCutoff());
-    expect(result).toEqual({ attempts: 2, events: 2, inboundEvents: 1 });
+    expect(result).toEqual({ attempts: 2, events: 2, inboundEvents: 1, rollups: 0 });
 
     expect(await exists.event(delivered.id)).toBe(false);
     expect(await exists.delivery(deliveredD.deliveryId)).toBe(false);
@@ -129,7 +129,7 @@ describe("purgeOldHistory", () => {
     expect(await exists.inbound(recentProcessed.id)).toBe(true);
 
     // Nothing left to purge: a second run deletes nothing.
-    expect(await purgeOldHistory(retentionCutoff())).toEqual({ attempts: 0, events: 0, inboundEvents: 0 });
+    expect(await purgeOldHistory(retentionCutoff())).toEqual({ attempts: 0, events: 0, inboundEvents: 0, rollups: 0 });
   });
 
   it("deletes a backlog in bounded batches until none is left", async () => {
@@ -138,7 +138,31 @@ describe("purgeOldHistory", () => {
       const e = await event(daysAgo(50));
       old.push({ event: e, ...(await delivery(e.id, "succeeded", daysAgo(50))) });
     }
-    expect(await purgeOldHistory(retentionCutoff(), { batchSize: 2 })).toEqual({ attempts: 5, events: 5, inboundEvents: 0 });
+    expect(await purgeOldHistory(retentionCutoff(), { batchSize: 2 })).toEqual({ attempts: 5, events: 5, inboundEvents: 0, rollups: 0 });
     for (const o of old) expect(await exists.event(o.event.id)).toBe(false);
+  });
+
+  it(`keeps the stats rollups of the last ${ROLLUP_RETENTION_DAYS} days, of every account, and deletes older hours in batches`, async () => {
+    expect(rollupCutoff(new Date("2026-03-31T12:00:00Z")).toISOString()).toBe("2026-03-23T12:00:00.000Z");
+    const { account: other } = await newAccount();
+    const otherWebhook = await db().webhook.create({
+      data: { id: newId("wh"), accountId: other.id, name: "other", url: "https://example.com/hook", events: ["*"], secretCiphertext: "x", ipWhitelist: [] },
+    });
+    const hourOf = (days: number) => new Date(Math.floor(daysAgo(days).getTime() / 3_600_000) * 3_600_000);
+    const rows = [
+      { accountId, webhookId: webhookIds[0] },
+      { accountId, webhookId: webhookIds[1] },
+      { accountId: other.id, webhookId: otherWebhook.id },
+    ].flatMap((w) => [9, 8.1, 7.9, 1].map((days) => ({ ...w, hour: hourOf(days) })));
+    await db().attemptRollup.createMany({ data: rows.map((r) => ({ ...r, status: "succeeded" as const, eventType: "order.created", code: "", n: 3 })) });
+    await db().responseTimeRollup.createMany({ data: rows.flatMap((r) => [5, 130].map((msBucket) => ({ ...r, msBucket, n: 2, sumMs: BigInt(msBucket * 2) }))) });
+
+    // 3 webhooks × 2 old hours: 6 tally rows and 12 response-time rows.
+    expect(await purgeOldHistory(retentionCutoff(), { batchSize: 4 })).toEqual({ attempts: 0, events: 0, inboundEvents: 0, rollups: 18 });
+    const kept = await db().attemptRollup.findMany({ select: { hour: true } });
+    expect(kept).toHaveLength(6);
+    expect(kept.every((r) => r.hour >= rollupCutoff())).toBe(true);
+    expect(await db().responseTimeRollup.count()).toBe(12);
+    expect((await purgeOldHistory(retentionCutoff())).rollups).toBe(0);
   });
 });

@@ -2,11 +2,14 @@
 // (by the Inngest cron in inngest/functions/retention.ts, or the embedded engine's timer).
 // What fails is kept for review and replay: dead letters, their deliveries, their attempts and
 // their events stay; so does anything still pending (a parked delivery, an inbound event
-// waiting for a retry). Raw SQL: the deletes go in bounded batches so a large backlog never
+// waiting for a retry). The hourly stats rollups (lib/stats/attempt-rollups.ts) are kept only
+// as long as the longest stats window needs them, plus a day. Raw SQL: the deletes go in bounded batches so a large backlog never
 // holds one long transaction, and Prisma's deleteMany cannot limit.
 import { db } from "@/lib/db/client";
 
 export const RETENTION_DAYS = 30;
+/** The 7 d stats window plus a day's margin. */
+export const ROLLUP_RETENTION_DAYS = 8;
 /** Rows deleted per statement. */
 const BATCH_SIZE = 5000;
 
@@ -14,11 +17,18 @@ export interface PurgeResult {
   attempts: number;
   events: number;
   inboundEvents: number;
+  /** Rows of both rollup tables. */
+  rollups: number;
 }
 
 /** The oldest moment still kept. */
 export function retentionCutoff(now = new Date()): Date {
   return new Date(now.getTime() - RETENTION_DAYS * 24 * 3600 * 1000);
+}
+
+/** The oldest hour of stats rollups still kept. */
+export function rollupCutoff(now = new Date()): Date {
+  return new Date(now.getTime() - ROLLUP_RETENTION_DAYS * 24 * 3600 * 1000);
 }
 
 async function inBatches(batchSize: number, deleteBatch: () => Promise<number>): Promise<number> {
@@ -32,9 +42,10 @@ async function inBatches(batchSize: number, deleteBatch: () => Promise<number>):
 
 /**
  * Deletes attempts, published events (with their deliveries) and processed inbound events
- * older than `olderThan`, keeping everything that belongs to a delivery that did not succeed.
+ * older than `olderThan`, keeping everything that belongs to a delivery that did not succeed,
+ * and the stats rollups of hours before `rollupsOlderThan`.
  */
-export async function purgeOldHistory(olderThan: Date, { batchSize = BATCH_SIZE } = {}): Promise<PurgeResult> {
+export async function purgeOldHistory(olderThan: Date, { batchSize = BATCH_SIZE, rollupsOlderThan = rollupCutoff() } = {}): Promise<PurgeResult> {
   const attempts = await inBatches(
     batchSize,
     () => db().$executeRaw`
@@ -66,5 +77,25 @@ export async function purgeOldHistory(olderThan: Date, { batchSize = BATCH_SIZE 
         WHERE received_at < ${olderThan} AND status = 'processed'
         LIMIT ${batchSize})`,
   );
-  return { attempts, events, inboundEvents };
+  // No index leads with the hour: each batch walks the (account_id, hour) index once per account.
+  const attemptRollups = await inBatches(
+    batchSize,
+    () => db().$executeRaw`
+      DELETE FROM attempt_rollups
+      WHERE ctid = ANY(ARRAY(
+        SELECT r.ctid FROM accounts a
+        CROSS JOIN LATERAL (SELECT ctid FROM attempt_rollups r WHERE r.account_id = a.id AND r.hour < ${rollupsOlderThan} LIMIT ${batchSize}) r
+        LIMIT ${batchSize}))`,
+  );
+  const responseTimeRollups = await inBatches(
+    batchSize,
+    () => db().$executeRaw`
+      DELETE FROM response_time_rollups
+      WHERE ctid = ANY(ARRAY(
+        SELECT r.ctid FROM accounts a
+        CROSS JOIN LATERAL (SELECT ctid FROM response_time_rollups r WHERE r.account_id = a.id AND r.hour < ${rollupsOlderThan} LIMIT ${batchSize}) r
+        LIMIT ${batchSize}))`,
+  );
+  const rollups = attemptRollups + responseTimeRollups;
+  return { attempts, events, inboundEvents, rollups };
 }
