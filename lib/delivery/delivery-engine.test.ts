@@ -219,6 +219,20 @@ describe("the embedded dispatcher", () => {
     void webhook;
   });
 
+  it("claims other webhooks' due work past the backlog of a webhook it has little room for", async () => {
+    receiver = await startReceiver(200);
+    const backlogged = await createWebhook({ events: ["order.created"] });
+    const other = await createWebhook({ events: ["order.updated"] });
+    for (let i = 0; i < 30; i++) await publish({ type: "order.created", data: { i } });
+    for (let i = 0; i < 3; i++) await publish({ type: "order.updated", data: { i } });
+    // The dispatcher serves the backlogged webhook already and has room for 2 more of its
+    // deliveries; its 30 older rows must not hide the other webhook's 3.
+    const claimed = await claimDueDeliveries("claimer", 10, [], { byWebhook: new Map([[backlogged.id, 2]]), otherwise: 32 });
+    const of = (id: string) => claimed.filter((d) => d.webhookId === id).length;
+    expect(of(backlogged.id)).toBe(2);
+    expect(of(other.id)).toBe(3);
+  });
+
   it("parks deliveries of an inactive webhook and resumes them when it is enabled again", async () => {
     receiver = await startReceiver(200);
     const webhook = await createWebhook();
