@@ -2,8 +2,8 @@
 // served by the custom server itself, calling the very same route handlers without going
 // through Next.js's router. Next's per-request work (route matching, its Request/Response
 // adapters over web streams, tracing, compression) cost ~1.1 ms of CPU a request on the
-// reference machine, more than the handler itself; bypassed, the publish API takes several
-// times more events per second (bench/README.md). Everything else, pages and the rest of the
+// reference machine, more than the handler itself; bypassed, the publish API takes about two
+// and a half times more events per second (bench/README.md). Everything else, pages and the rest of the
 // API, goes to Next.js. Only in production: `npm run dev` keeps Next's hot reload for all.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_BODY_BYTES } from "@/lib/http/route";
@@ -108,7 +108,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, { route, params 
   }
   const handler = await handlerOf(route);
   const cap = route.maxBodyBytes + 1;
-  const body = await readBody(req, cap);
+  // A declared length over the cap is refused by the handler from the header alone: not read.
+  const body = Number(req.headers["content-length"]) >= cap ? Buffer.alloc(0) : await readBody(req, cap);
   const headers = webHeaders(req);
   // Cut at the cap: the handler must see the oversized length, whatever was declared.
   if (body.length >= cap) headers.set("content-length", String(body.length));
