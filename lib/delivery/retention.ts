@@ -3,9 +3,14 @@
 // What fails is kept for review and replay: dead letters, their deliveries, their attempts and
 // their events stay; so does anything still pending (a parked delivery, an inbound event
 // waiting for a retry). The hourly stats rollups (lib/stats/attempt-rollups.ts) are kept only
-// as long as the longest stats window needs them, plus a day. Raw SQL: the deletes go in bounded batches so a large backlog never
-// holds one long transaction, and Prisma's deleteMany cannot limit.
+// as long as the longest stats window needs them, plus a day. Raw SQL: the deletes go in
+// bounded batches so a large backlog never holds one long transaction, and Prisma's
+// deleteMany cannot limit.
 import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+
+/** The stats rollups (lib/stats/attempt-rollups.ts), purged alike. */
+const ROLLUP_TABLES = ["attempt_rollups", "response_time_rollups"] as const;
 
 export const RETENTION_DAYS = 30;
 /** The 7 d stats window plus a day's margin. */
@@ -78,24 +83,17 @@ export async function purgeOldHistory(olderThan: Date, { batchSize = BATCH_SIZE,
         LIMIT ${batchSize})`,
   );
   // No index leads with the hour: each batch walks the (account_id, hour) index once per account.
-  const attemptRollups = await inBatches(
-    batchSize,
-    () => db().$executeRaw`
-      DELETE FROM attempt_rollups
-      WHERE ctid = ANY(ARRAY(
-        SELECT r.ctid FROM accounts a
-        CROSS JOIN LATERAL (SELECT ctid FROM attempt_rollups r WHERE r.account_id = a.id AND r.hour < ${rollupsOlderThan} LIMIT ${batchSize}) r
-        LIMIT ${batchSize}))`,
-  );
-  const responseTimeRollups = await inBatches(
-    batchSize,
-    () => db().$executeRaw`
-      DELETE FROM response_time_rollups
-      WHERE ctid = ANY(ARRAY(
-        SELECT r.ctid FROM accounts a
-        CROSS JOIN LATERAL (SELECT ctid FROM response_time_rollups r WHERE r.account_id = a.id AND r.hour < ${rollupsOlderThan} LIMIT ${batchSize}) r
-        LIMIT ${batchSize}))`,
-  );
-  const rollups = attemptRollups + responseTimeRollups;
+  let rollups = 0;
+  for (const table of ROLLUP_TABLES) {
+    rollups += await inBatches(
+      batchSize,
+      () => db().$executeRaw`
+        DELETE FROM ${Prisma.raw(table)}
+        WHERE ctid = ANY(ARRAY(
+          SELECT r.ctid FROM accounts a
+          CROSS JOIN LATERAL (SELECT ctid FROM ${Prisma.raw(table)} r WHERE r.account_id = a.id AND r.hour < ${rollupsOlderThan} LIMIT ${batchSize}) r
+          LIMIT ${batchSize}))`,
+    );
+  }
   return { attempts, events, inboundEvents, rollups };
 }
