@@ -76,9 +76,10 @@ function cachedSigningSecrets(due: DueDelivery, now: Date): string[] {
 /**
  * Sends `due` once and records what happened. `leaseOwner` must still hold the lease for the
  * result to count. `answered` is called as soon as the request is over (the dispatcher frees
- * the webhook's concurrency slot then; recording does not need it).
+ * the webhook's concurrency slot then; recording does not need it). `attemptId` is the id
+ * the attempt will be recorded under (a rate limit counts it while under way).
  */
-export async function runAttempt(due: DueDelivery, leaseOwner: string | null = null, answered?: () => void): Promise<AttemptResult | null> {
+export async function runAttempt(due: DueDelivery, leaseOwner: string | null = null, answered?: () => void, attemptId = newId("att")): Promise<AttemptResult | null> {
   const started = new Date();
   const signed = signRequest({
     profile: due.signatureProfile as SignatureProfile,
@@ -104,7 +105,6 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
   const now = new Date();
   const attemptsMade = due.attempts + 1;
   const decision = decideNext(due, attemptsMade, outcome, now);
-  const attemptId = newId("att");
 
   // What the attempt does to its webhook's failing streak: a success ends it, the first failure
   // starts it, and a failure that crosses the auto-disable threshold (or a 410) disables it.

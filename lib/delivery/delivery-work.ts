@@ -1,21 +1,28 @@
 // Outbound deliveries as a dispatcher work source: claim due deliveries, honour the
 // webhook's `rate_limit_per_hour` by postponing (never dropping), then run one attempt.
 import { db } from "@/lib/db/client";
+import { newId } from "@/lib/db/ids";
 import { runAttempt } from "@/lib/delivery/attempt-delivery";
 import { claimDueDeliveries, nextDueAt, releaseDeliveries, releaseDelivery, type DueDelivery } from "@/lib/delivery/due-delivery";
 import type { WorkSource } from "@/lib/delivery/dispatcher";
 
 const HOUR_MS = 3_600_000;
 
-/** When the webhook may be called again if it has used its hourly allowance, else null. */
-export async function rateLimitedUntil(webhookId: string, perHour: number, now = new Date()): Promise<Date | null> {
-  // Raw: the count must stop at the limit, not scan the whole hour of a busy webhook.
-  const rows = await db().$queryRaw<{ created_at: Date }[]>`
-    SELECT created_at FROM attempts
+/**
+ * When the webhook may be called again if it has used its hourly allowance, else null.
+ * `inFlight`: attempts under way in this process (attempt id → start, ms), counted as made
+ * now. One that was recorded meanwhile is in both and counts once: counting it twice
+ * postponed a delivery the limit allowed.
+ */
+export async function rateLimitedUntil(webhookId: string, perHour: number, now = new Date(), inFlight: ReadonlyMap<string, number> = new Map()): Promise<Date | null> {
+  // Raw: the read must stop at the limit, not scan the whole hour of a busy webhook.
+  const recorded = await db().$queryRaw<{ id: string; created_at: Date }[]>`
+    SELECT id, created_at FROM attempts
     WHERE webhook_id = ${webhookId} AND created_at > ${new Date(now.getTime() - HOUR_MS)}
     ORDER BY created_at DESC
-    LIMIT 1 OFFSET ${perHour - 1}`;
-  return rows[0] ? new Date(rows[0].created_at.getTime() + HOUR_MS) : null;
+    LIMIT ${perHour}`;
+  const times = [...inFlight.values(), ...recorded.filter((a) => !inFlight.has(a.id)).map((a) => a.created_at.getTime())].sort((a, b) => b - a);
+  return times.length >= perHour ? new Date(times[perHour - 1] + HOUR_MS) : null;
 }
 
 export const deliveryWork: WorkSource<DueDelivery> = {
@@ -28,21 +35,23 @@ export const deliveryWork: WorkSource<DueDelivery> = {
   async run(due, owner, released) {
     if (!due.rateLimitPerHour) return void (await runAttempt(due, owner, released));
     // A claimed batch runs concurrently and its attempts are recorded only when they end, so
-    // the attempts table alone let a backlog of 5 through a limit of 2. Attempts this process
-    // has under way for the webhook count too (reserved before the first await).
-    const ahead = limitedInFlight.get(due.webhookId) ?? 0;
-    limitedInFlight.set(due.webhookId, ahead + 1);
+    // the attempts table alone let a backlog of 5 through a limit of 2. The attempts this
+    // process had under way when this one was reserved (before the first await) count too.
+    const underWay = limitedInFlight.get(due.webhookId) ?? new Map<string, number>();
+    const ahead = new Map(underWay);
+    const attemptId = newId("att");
+    underWay.set(attemptId, Date.now());
+    limitedInFlight.set(due.webhookId, underWay);
     try {
-      const until = ahead >= due.rateLimitPerHour ? new Date(Date.now() + HOUR_MS) : await rateLimitedUntil(due.webhookId, due.rateLimitPerHour - ahead);
+      const until = await rateLimitedUntil(due.webhookId, due.rateLimitPerHour, new Date(), ahead);
       if (until) return await releaseDelivery(due.id, owner, until);
-      await runAttempt(due, owner, released);
+      await runAttempt(due, owner, released, attemptId);
     } finally {
-      const left = (limitedInFlight.get(due.webhookId) ?? 1) - 1;
-      if (left > 0) limitedInFlight.set(due.webhookId, left);
-      else limitedInFlight.delete(due.webhookId);
+      underWay.delete(attemptId);
+      if (underWay.size === 0 && limitedInFlight.get(due.webhookId) === underWay) limitedInFlight.delete(due.webhookId);
     }
   },
 };
 
-/** Rate-limited webhook id → its attempts under way in this process. */
-const limitedInFlight = new Map<string, number>();
+/** Rate-limited webhook id → its attempts under way in this process (attempt id → start, ms). */
+const limitedInFlight = new Map<string, Map<string, number>>();

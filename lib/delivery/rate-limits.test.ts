@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { createDispatcher, type Dispatcher } from "@/lib/delivery/dispatcher";
-import { deliveryWork } from "@/lib/delivery/delivery-work";
+import { deliveryWork, rateLimitedUntil } from "@/lib/delivery/delivery-work";
 import { resetRateLimits } from "@/lib/http/rate-limit";
 import { api } from "@/lib/testing/api";
 import { newAccount } from "@/lib/testing/fixtures";
@@ -46,6 +46,23 @@ async function anHourPasses(webhookId: string) {
 }
 
 describe("a webhook's rate_limit_per_hour", () => {
+  it("counts an attempt once when it is both under way and already recorded", async () => {
+    receiver = await startReceiver(200);
+    const created = await api.post("/api/webhooks", { name: "limited", url: receiver.url, events: ["order.*"], rate_limit_per_hour: 2 }, { key });
+    const webhookId = created.body.data.id as string;
+    await api.post("/api/events", { type: "order.created", data: {} }, { key });
+    await startDispatcher();
+    const [recorded] = await eventually(async () => {
+      const attempts = await db().attempt.findMany({ where: { webhookId } });
+      return attempts.length === 1 ? attempts : undefined;
+    });
+    // The process still holds it as under way (its bookkeeping runs just after the commit).
+    expect(await rateLimitedUntil(webhookId, 2, new Date(), new Map([[recorded.id, Date.now()]]))).toBeNull();
+    // A second attempt under way reaches the limit of 2.
+    const second = new Map([[recorded.id, Date.now()], ["att_under_way", Date.now()]]);
+    expect(await rateLimitedUntil(webhookId, 2, new Date(), second)).toBeInstanceOf(Date);
+  });
+
   it("delays deliveries beyond the limit to the next window and delivers every one of them, once", { timeout: 60_000 }, async () => {
     receiver = await startReceiver(200);
     const created = await api.post("/api/webhooks", { name: "limited", url: receiver.url, events: ["order.*"], rate_limit_per_hour: 2 }, { key });
