@@ -4,6 +4,7 @@
 // delay, or dead with a dead letter. Both engines (lib/delivery/dispatcher.ts and the
 // Inngest functions) only decide *when* to call it.
 import { config } from "@/lib/config";
+import { batched } from "@/lib/db/batched";
 import { sql } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { postWebhook, type PostOutcome } from "@/lib/delivery/http-post";
@@ -151,8 +152,8 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
 // transaction per attempt, that is four or five round trips and a WAL flush each, which capped
 // the engine at a few hundred deliveries a second. Instead, attempts that finish while a write
 // is under way wait for the next one, and each write records all of them in one statement
-// (group commit): one round trip and one WAL flush for a whole batch. The statement is atomic,
-// and each caller still learns whether its own attempt counted before it moves on.
+// (group commit, lib/db/batched.ts): one round trip and one WAL flush for a whole batch. The
+// statement is atomic, and each caller still learns whether its own attempt counted.
 
 interface AttemptRecord {
   deliveryId: string;
@@ -182,11 +183,6 @@ interface AttemptRecord {
   touchesWebhook: boolean;
   failingSince: Date | null;
   disableReason: string | null;
-}
-
-interface PendingRecord extends AttemptRecord {
-  resolve(recorded: boolean): void;
-  reject(error: unknown): void;
 }
 
 /** Rows per statement; a larger backlog is written in several. */
@@ -296,58 +292,15 @@ async function writeRecords(batch: AttemptRecord[]): Promise<Set<string>> {
  */
 const RECORD_INTERVAL_MS = 20;
 
-const waiting: PendingRecord[] = [];
-let writing = false;
-let lastWriteAt = 0;
-
 /** Records one attempt with the next batch; resolves to whether it counted (the caller still held the delivery). */
-function recordAttempt(record: AttemptRecord): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    waiting.push({ ...record, resolve, reject });
-    if (!writing) {
-      writing = true;
-      const wait = lastWriteAt + RECORD_INTERVAL_MS - performance.now();
-      // setImmediate, not a microtask: responses that arrived in the same turn join this batch.
-      if (wait > 0) setTimeout(() => void writeWaiting(), wait);
-      else setImmediate(() => void writeWaiting());
-    }
-  });
-}
-
-async function writeWaiting(): Promise<void> {
-  try {
-    while (waiting.length > 0) {
-      const wait = lastWriteAt + RECORD_INTERVAL_MS - performance.now();
-      if (wait > 0 && waiting.length < RECORD_BATCH) await new Promise((resolve) => setTimeout(resolve, wait));
-      lastWriteAt = performance.now();
-      // A delivery appears at most once per statement (an UPDATE touches a row once).
-      const batch: PendingRecord[] = [];
-      const ids = new Set<string>();
-      for (let i = 0; i < waiting.length && batch.length < RECORD_BATCH; ) {
-        if (ids.has(waiting[i].deliveryId)) {
-          i++;
-          continue;
-        }
-        ids.add(waiting[i].deliveryId);
-        batch.push(...waiting.splice(i, 1));
-      }
-      await writeBatch(batch);
-    }
-  } finally {
-    writing = false;
-  }
-}
-
-async function writeBatch(batch: PendingRecord[]): Promise<void> {
-  try {
+const recordAttempt = batched(
+  async (batch: AttemptRecord[]) => {
     const moved = await writeRecords(batch);
-    for (const record of batch) record.resolve(moved.has(record.deliveryId));
-  } catch (error) {
-    if (batch.length === 1) return batch[0].reject(error);
-    // One bad row (or a deadlock with another writer) must not fail the others: one by one.
-    for (const record of batch) await writeBatch([record]);
-  }
-}
+    return batch.map((record) => moved.has(record.deliveryId));
+  },
+  // A delivery appears at most once per statement (an UPDATE touches a row once).
+  { maxBatch: RECORD_BATCH, minIntervalMs: RECORD_INTERVAL_MS, keyOf: (record) => record.deliveryId },
+);
 
 /**
  * One attempt of a delivery by id, outside any dispatcher (the Inngest function, Send Test).

@@ -171,6 +171,32 @@ describe("fan-out", () => {
     expect(read.body.data.deliveries).toHaveLength(first.body.data.deliveries.length);
   });
 
+  it("concurrent publishes share statements yet each gets its own event and deliveries; a repeated id is stored once", async () => {
+    receiver = await startReceiver(200);
+    await startDispatcher();
+    const orders = await createWebhook({ events: ["order.created"] });
+    const payments = await createWebhook({ events: ["payment.succeeded"] });
+    const bodies = Array.from({ length: 30 }, (_, i) =>
+      i % 3 === 0 ? { type: "payment.succeeded", data: { i } } : i % 3 === 1 ? { type: "order.created", data: { i } } : { id: "same-order", type: "order.created", data: { i } },
+    );
+    const results = await Promise.all(bodies.map(publish));
+    const firsts = results.filter((r) => r.status === 202);
+    expect(firsts).toHaveLength(21);
+    expect(results.filter((r) => r.status === 200 && r.body.data.duplicate)).toHaveLength(9);
+    for (const [i, res] of results.entries()) {
+      const webhookId = bodies[i].type === "payment.succeeded" ? payments.id : orders.id;
+      expect(res.body.data.deliveries).toEqual([{ id: expect.any(String), webhook_id: webhookId }]);
+      if (bodies[i].id === undefined) expect(res.body.data.data).toEqual(bodies[i].data);
+    }
+    const repeated = results.filter((r) => r.body.data.id === "same-order");
+    expect(new Set(repeated.map((r) => JSON.stringify(r.body.data.deliveries))).size).toBe(1);
+    expect(await db().event.count({ where: { externalId: "same-order" } })).toBe(1);
+    // Every stored delivery reaches the receiver once.
+    await receiver.waitFor(21);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(receiver.requests).toHaveLength(21);
+  });
+
   it("accepts `event` for `type`, refuses bad events with 4xx and stores nothing", async () => {
     const ok = await publish({ event: "user.created", data: { id: "u1" } });
     expect(ok.status).toBe(202);

@@ -3,6 +3,7 @@
 // all in one statement, so an accepted event always has its deliveries. The commit wakes the
 // delivery engine (NOTIFY hookrelay_work).
 import { z } from "zod";
+import { batched } from "@/lib/db/batched";
 import { db, sql } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import type { Event, Prisma } from "@/lib/generated/prisma/client";
@@ -61,27 +62,89 @@ export const publicEventId = (event: Pick<Event, "id" | "externalId">) => event.
 
 // The hot path of the publish API, in raw SQL on the shared pool (lib/db/client.ts `sql()`):
 // one read of the account's webhooks, then one statement that stores the event, its
-// deliveries and the NOTIFY atomically — two round trips instead of an interactive
-// transaction's seven, each with Prisma's overhead. `ON CONFLICT DO NOTHING` makes a repeated
-// publisher id a no-op (and waits for a concurrent insert of the same id to commit).
-const ACCOUNT_WEBHOOKS = `SELECT id, events, filters FROM webhooks WHERE account_id = $1 AND is_active`;
+// deliveries and the NOTIFY atomically, instead of an interactive transaction's seven round
+// trips, each with Prisma's overhead. Concurrent publishes share that statement (group commit,
+// lib/db/batched.ts): one commit for a batch of events rather than one each, which was most of
+// the database's work per publish. `ON CONFLICT DO NOTHING` makes a repeated publisher id a
+// no-op (and waits for a concurrent insert of the same id to commit); one id is never twice
+// in a batch.
+const ACCOUNTS_WEBHOOKS = `SELECT id, account_id AS "accountId", events, filters FROM webhooks WHERE account_id = ANY($1::text[]) AND is_active`;
 const CHOSEN_WEBHOOKS = `SELECT id, events, filters FROM webhooks WHERE account_id = $1 AND id = ANY($2::text[])`;
-const STORE_EVENT = `
-  WITH event AS (
+const STORE_EVENTS = `
+  WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::boolean[])
+      AS i(id, account_id, external_id, type, data, is_test, created_at, next_attempt_at, notify)
+  ), event AS (
     INSERT INTO events (id, account_id, external_id, type, data, is_test, created_at)
-    VALUES ($1, $2, $3, $4, $5::json, $6, $7::timestamptz AT TIME ZONE 'UTC')
+    SELECT id, account_id, external_id, type, data::json, is_test, created_at AT TIME ZONE 'UTC' FROM input
     ON CONFLICT (account_id, external_id) DO NOTHING
     RETURNING id
   ), deliveries AS (
     INSERT INTO deliveries (id, account_id, webhook_id, event_id, next_attempt_at)
-    SELECT d.id, $2, d.webhook_id, event.id, COALESCE($10::timestamptz AT TIME ZONE 'UTC', LOCALTIMESTAMP)
-    FROM event, unnest($8::text[], $9::text[]) AS d(id, webhook_id)
-    RETURNING id
+    SELECT d.id, i.account_id, d.webhook_id, i.id, COALESCE(i.next_attempt_at AT TIME ZONE 'UTC', LOCALTIMESTAMP)
+    FROM unnest($10::text[], $11::text[], $12::text[]) AS d(id, webhook_id, event_id)
+    JOIN event ON event.id = d.event_id
+    JOIN input i ON i.id = d.event_id
   ), notified AS (
-    SELECT pg_notify('${WORK_CHANNEL}', 'delivery') FROM event WHERE $11::boolean
+    SELECT pg_notify('${WORK_CHANNEL}', 'delivery') WHERE EXISTS (SELECT FROM event JOIN input USING (id) WHERE input.notify)
   )
-  SELECT (SELECT count(*) FROM event)::int AS created, (SELECT count(*) FROM deliveries)::int AS deliveries,
-         (SELECT count(*) FROM notified)::int AS notified`;
+  SELECT array_agg(id) AS created, (SELECT count(*) FROM notified)::int AS notified FROM event`;
+
+type CandidateWebhook = { id: string; events: string[]; filters: unknown };
+
+/** The account's active webhooks; the reads of concurrent publishes share one statement. */
+const activeWebhooksOf = batched(
+  async (accountIds: string[]) => {
+    const { rows } = await sql().query<CandidateWebhook & { accountId: string }>({
+      name: "hookrelay_accounts_webhooks",
+      text: ACCOUNTS_WEBHOOKS,
+      values: [[...new Set(accountIds)]],
+    });
+    const byAccount = new Map<string, CandidateWebhook[]>();
+    for (const webhook of rows) {
+      if (!byAccount.has(webhook.accountId)) byAccount.set(webhook.accountId, []);
+      byAccount.get(webhook.accountId)!.push(webhook);
+    }
+    return accountIds.map((id) => byAccount.get(id) ?? []);
+  },
+  { maxBatch: 100 },
+);
+
+interface NewEvent {
+  event: Event;
+  json: string;
+  deliveries: { id: string; webhookId: string }[];
+  nextAttemptAt: string | null;
+  /** Wake the delivery engine (it has deliveries the dispatcher is to attempt). */
+  notify: boolean;
+}
+
+/** Stores the event and its deliveries with the next batch; false when its publisher id was already taken. */
+const storeEvent = batched(
+  async (batch: NewEvent[]) => {
+    const { rows } = await sql().query<{ created: string[] | null }>({
+      name: "hookrelay_store_events",
+      text: STORE_EVENTS,
+      values: [
+        batch.map((n) => n.event.id),
+        batch.map((n) => n.event.accountId),
+        batch.map((n) => n.event.externalId),
+        batch.map((n) => n.event.type),
+        batch.map((n) => n.json),
+        batch.map((n) => n.event.isTest),
+        batch.map((n) => n.event.createdAt.toISOString()),
+        batch.map((n) => n.nextAttemptAt),
+        batch.map((n) => n.notify),
+        batch.flatMap((n) => n.deliveries.map((d) => d.id)),
+        batch.flatMap((n) => n.deliveries.map((d) => d.webhookId)),
+        batch.flatMap((n) => n.deliveries.map(() => n.event.id)),
+      ],
+    });
+    const created = new Set(rows[0].created);
+    return batch.map((n) => created.has(n.event.id));
+  },
+  { maxBatch: 100, keyOf: (n) => `${n.event.accountId}|${n.event.externalId ?? n.event.id}` },
+);
 
 export async function publishEvent(
   accountId: string,
@@ -92,34 +155,17 @@ export async function publishEvent(
   if (Buffer.byteLength(json) > MAX_EVENT_BYTES) {
     throw new ApiError("payload_too_large", `event data is larger than ${MAX_EVENT_BYTES / 1024} KB`);
   }
-  const pool = sql();
-  const { rows: webhooks } = options.webhookIds
-    ? await pool.query<{ id: string; events: string[]; filters: unknown }>({ name: "hookrelay_chosen_webhooks", text: CHOSEN_WEBHOOKS, values: [accountId, options.webhookIds] })
-    : await pool.query<{ id: string; events: string[]; filters: unknown }>({ name: "hookrelay_account_webhooks", text: ACCOUNT_WEBHOOKS, values: [accountId] });
+  const webhooks = options.webhookIds
+    ? (await sql().query<CandidateWebhook>({ name: "hookrelay_chosen_webhooks", text: CHOSEN_WEBHOOKS, values: [accountId, options.webhookIds] })).rows
+    : await activeWebhooksOf(accountId);
   const data = JSON.parse(json) as Prisma.JsonValue;
   const event: Event = { id: newId("evt"), accountId, externalId: input.id ?? null, type: input.type, data, isTest: options.isTest ?? false, createdAt: new Date() };
   const deliveries = webhooks
     .filter((w) => options.webhookIds !== undefined || webhookReceives(w, { type: event.type, data }))
     .map((w) => ({ id: newId("dlv"), webhookId: w.id }));
   const nextAttemptAt = options.callerAttempts ? new Date(Date.now() + CALLER_GRACE_MS).toISOString() : null;
-  const { rows } = await pool.query<{ created: number }>({
-    name: "hookrelay_store_event",
-    text: STORE_EVENT,
-    values: [
-      event.id,
-      accountId,
-      event.externalId,
-      event.type,
-      json,
-      event.isTest,
-      event.createdAt.toISOString(),
-      deliveries.map((d) => d.id),
-      deliveries.map((d) => d.webhookId),
-      nextAttemptAt,
-      deliveries.length > 0 && !options.callerAttempts,
-    ],
-  });
-  if (rows[0].created === 1) return { event, deliveries, duplicate: false };
+  const created = await storeEvent({ event, json, deliveries, nextAttemptAt, notify: deliveries.length > 0 && !options.callerAttempts });
+  if (created) return { event, deliveries, duplicate: false };
 
   // The publisher's id was seen before: the original event and its deliveries.
   const existing = await db().event.findUnique({

@@ -65,6 +65,19 @@ describe("API keys", () => {
     expect((await api.get("/api/webhooks", { key })).status).toBe(401);
   });
 
+  it("concurrent requests, whose key lookups share a statement, are each answered for their own key", async () => {
+    const { key: revoked, id } = (await api.post("/api/api-keys", { name: "soon revoked" }, { key: a.key })).body.data;
+    await api.delete(`/api/api-keys/${id}`, { key: a.key });
+    const callers = [a.key, b.key, revoked, "hr_unknown0000000000000000000000000000000000000", a.key, b.key];
+    const answers = await Promise.all(callers.map((key) => api.get("/api/webhooks", { key })));
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 401, 401, 200, 200]);
+    const ids = (res: (typeof answers)[number]) => res.body.data.map((w: { id: string }) => w.id);
+    expect(ids(answers[0])).toContain(a.webhookId);
+    expect(ids(answers[0])).not.toContain(b.webhookId);
+    expect(ids(answers[1])).toContain(b.webhookId);
+    expect(ids(answers[1])).not.toContain(a.webhookId);
+  });
+
   it.each([
     ["no Authorization header", {}],
     ["an unknown key", { authorization: "Bearer hr_0000000000000000000000000000000000000000000" }],
