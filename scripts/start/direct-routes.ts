@@ -6,6 +6,7 @@
 // and a half times more events per second (bench/README.md). Everything else, pages and the rest of the
 // API, goes to Next.js. Only in production: `npm run dev` keeps Next's hot reload for all.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { bodiesReadByServer } from "@/lib/http/read-body";
 import { MAX_BODY_BYTES } from "@/lib/http/route";
 import { SECURITY_HEADERS } from "@/lib/http/security-headers";
 import { MAX_INBOUND_BYTES } from "@/lib/inbound/receive-inbound";
@@ -113,7 +114,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, { route, params 
   const headers = webHeaders(req);
   // Cut at the cap: the handler must see the oversized length, whatever was declared.
   if (body.length >= cap) headers.set("content-length", String(body.length));
-  const request = new Request(requestUrl(req), { method: req.method, headers, body: new Uint8Array(body) });
+  const request = new Request(requestUrl(req), { method: req.method, headers });
+  bodiesReadByServer.set(request, body);
   const response = await handler(request, { params: Promise.resolve(params) });
   answer(res, response.status, await response.text(), response.headers);
 }
