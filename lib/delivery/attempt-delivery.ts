@@ -88,7 +88,7 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
     eventId: due.publicEventId,
     eventType: due.eventType,
     occurredAt: due.eventCreatedAt,
-    data: due.eventData,
+    dataJson: due.eventDataJson,
     secrets: cachedSigningSecrets(due, started),
     now: started,
   });

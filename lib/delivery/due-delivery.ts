@@ -17,7 +17,8 @@ export interface DueDelivery {
   eventId: string;
   publicEventId: string;
   eventType: string;
-  eventData: unknown;
+  /** The event's data as stored: JSON text. */
+  eventDataJson: string;
   eventCreatedAt: Date;
   url: string;
   isActive: boolean;
@@ -36,7 +37,7 @@ export interface DueDelivery {
 
 const columns = `
   d.id, d.account_id AS "accountId", d.attempts, d.webhook_id AS "webhookId", d.event_id AS "eventId",
-  COALESCE(e.external_id, e.id) AS "publicEventId", e.type AS "eventType", e.data AS "eventData",
+  COALESCE(e.external_id, e.id) AS "publicEventId", e.type AS "eventType", e.data::text AS "eventDataJson",
   e.created_at AT TIME ZONE 'UTC' AS "eventCreatedAt", w.url, w.is_active AS "isActive", w.signature_profile AS "signatureProfile",
   w.retry_policy AS "retryPolicy", w.timeout_ms AS "timeoutMs", w.ip_whitelist AS "ipWhitelist", w.headers,
   w.rate_limit_per_hour AS "rateLimitPerHour", w.debug_mode AS "debugMode", w.secret_ciphertext AS "secretCiphertext",

@@ -312,6 +312,14 @@ describe.each(signatureProfiles)("%s profile, with the documented verification (
     expect(JSON.stringify(envelope)).toContain('"data":');
   });
 
+  it("signs data given as stored JSON text exactly as the same data given as a value", () => {
+    const now = new Date("2025-01-16T10:31:00.000Z");
+    const fromValue = sign({ profile, now });
+    const fromText = sign({ profile, now, data: undefined, dataJson: JSON.stringify(DATA) });
+    expect(fromText).toEqual(fromValue);
+    expect(JSON.stringify(JSON.parse(fromText.body))).toBe(fromText.body);
+  });
+
   it("refuses to sign without a secret", () => {
     expect(() => sign({ profile, secrets: [] })).toThrow("signing secret");
     expect(() => sign({ profile, secrets: [""] })).toThrow("signing secret");

@@ -18,7 +18,13 @@ export interface SignInput {
   eventType: string;
   /** The event's created_at; goes into the envelope. */
   occurredAt: Date;
-  data: unknown;
+  data?: unknown;
+  /**
+   * The data already as JSON text (the event as stored), spliced into the envelope as it is:
+   * the delivery engine passes this, because parsing the stored JSON and serialising it again
+   * for every attempt was a tenth of its CPU. Used instead of `data` when given.
+   */
+  dataJson?: string;
   /**
    * Signing secrets, newest first. The first is the current one; a second one is present while a
    * rotated secret overlaps (24 h). Format `whsec_<base64>` (generated) or any string a user chose.
@@ -50,6 +56,16 @@ function standardSignature(secret: string, eventId: string, timestamp: string, b
   return `v1,${createHmac("sha256", secretKeyBytes(secret)).update(`${eventId}.${timestamp}.${body}`, "utf8").digest("base64")}`;
 }
 
+/**
+ * An envelope's JSON: the string `fields` in order, then `"data"` with `dataJson` as it is. The
+ * same text JSON.stringify gives for the object, without parsing the data to build one.
+ */
+function envelope(fields: Record<string, string>, dataJson: string): string {
+  let json = "{";
+  for (const [key, value] of Object.entries(fields)) json += `${JSON.stringify(key)}:${JSON.stringify(value)},`;
+  return `${json}"data":${dataJson}}`;
+}
+
 /** The body and signed headers of one attempt of a delivery, in the webhook's signature profile. */
 export function signRequest(input: SignInput): SignedRequest {
   const { profile, eventId, eventType, secrets } = input;
@@ -59,26 +75,26 @@ export function signRequest(input: SignInput): SignedRequest {
   const timestamp = String(Math.floor(now.getTime() / 1000));
   const occurredAt = input.occurredAt.toISOString();
   // JSON.stringify drops an undefined property; every envelope promises a `data` key.
-  const data = input.data === undefined ? null : input.data;
+  const data = input.dataJson ?? JSON.stringify(input.data === undefined ? null : input.data);
   const common = { "Content-Type": "application/json", "User-Agent": USER_AGENT };
 
   switch (profile) {
     case "standard": {
-      const body = JSON.stringify({ id: eventId, type: eventType, timestamp: occurredAt, data });
+      const body = envelope({ id: eventId, type: eventType, timestamp: occurredAt }, data);
       // One `v1,` signature per secret so a receiver still holding the rotated-out secret keeps
       // verifying during the overlap (Standard Webhooks: space-delimited signature list).
       const signature = secrets.map((secret) => standardSignature(secret, eventId, timestamp, body)).join(" ");
       return { body, headers: { ...common, "webhook-id": eventId, "webhook-timestamp": timestamp, "webhook-signature": signature } };
     }
     case "omnisales": {
-      const body = JSON.stringify({ id: eventId, event: eventType, created_at: occurredAt, data });
+      const body = envelope({ id: eventId, event: eventType, created_at: occurredAt }, data);
       return {
         body,
         headers: { ...common, "X-Webhook-Signature": hmacHex(current, body), "X-Webhook-Timestamp": timestamp, "X-Webhook-ID": eventId },
       };
     }
     case "sha256": {
-      const body = JSON.stringify({ id: eventId, event: eventType, timestamp: occurredAt, data });
+      const body = envelope({ id: eventId, event: eventType, timestamp: occurredAt }, data);
       return {
         body,
         headers: {
@@ -91,7 +107,7 @@ export function signRequest(input: SignInput): SignedRequest {
       };
     }
     case "auraconnect": {
-      const body = JSON.stringify({ id: eventId, type: eventType, created: occurredAt, data: { object: data } });
+      const body = envelope({ id: eventId, type: eventType, created: occurredAt }, `{"object":${data}}`);
       return {
         body,
         headers: {
