@@ -40,6 +40,17 @@ describe("migrate", () => {
     expect(row.finished_at).toBeInstanceOf(Date);
   });
 
+  it("leaves the claim's delivery indexes partial: only pending deliveries are in them", async () => {
+    const url = await emptyDatabase();
+    await migrate(url);
+    const indexes = await query<{ indexname: string; indexdef: string }>(
+      url,
+      "SELECT indexname::text, indexdef FROM pg_indexes WHERE tablename = 'deliveries' AND indexname::text LIKE '%status_next_attempt_at_idx'",
+    );
+    expect(indexes.map((i) => i.indexname).sort()).toEqual(["deliveries_status_next_attempt_at_idx", "deliveries_webhook_id_status_next_attempt_at_idx"]);
+    for (const index of indexes) expect(index.indexdef).toMatch(/WHERE \(status = 'pending'::"DeliveryStatus"\)$/);
+  });
+
   it("is idempotent: a second run applies nothing", async () => {
     const url = await emptyDatabase();
     await migrate(url);

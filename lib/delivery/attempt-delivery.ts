@@ -9,7 +9,7 @@ import { sql } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { postWebhook, type PostOutcome } from "@/lib/delivery/http-post";
 import { MAX_EVENT_AGE_MS, nextRetryDelayMs, type RetryPolicy } from "@/lib/delivery/retry-policy";
-import { leaseDelivery, type DueDelivery } from "@/lib/delivery/due-delivery";
+import { leaseDelivery, stillPending, type DueDelivery } from "@/lib/delivery/due-delivery";
 import { signRequest, type SignatureProfile } from "@/lib/signing/sign-request";
 import { rollUpAttemptsSql } from "@/lib/stats/attempt-rollups";
 import { signingSecrets } from "@/lib/webhooks/webhooks";
@@ -214,7 +214,8 @@ const RECORD_ATTEMPTS = `
         lease_expires_at = NULL,
         completed_at = CASE WHEN i.state = 'pending' THEN NULL ELSE i.at AT TIME ZONE 'UTC' END
     FROM input i
-    WHERE d.id = i.delivery_id AND d.status = 'pending' AND (i.lease_owner IS NULL OR d.lease_owner = i.lease_owner)
+    WHERE d.id = ANY($1::text[]) AND d.id = i.delivery_id AND ${stillPending("d")}
+      AND (i.lease_owner IS NULL OR d.lease_owner = i.lease_owner)
     RETURNING d.id
   ), kept AS MATERIALIZED (
     SELECT i.* FROM input i JOIN moved m ON m.id = i.delivery_id
