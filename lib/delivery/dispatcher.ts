@@ -21,12 +21,6 @@ export interface ClaimRoom {
   byWebhook: Map<string, number>;
   /** Any other group. */
   otherwise: number;
-  /**
-   * Look for other groups' work past all of the skipped groups' due items, however many (the
-   * occasional fairness claim). Otherwise a claim looks only among the oldest due items, so
-   * its cost does not grow with the backlog of the groups it skips.
-   */
-  lookPastSkipped?: boolean;
 }
 
 /** A kind of leased work the dispatcher drives: outbound deliveries, inbound events, … */
@@ -266,7 +260,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     const limit = Math.min(claimLimit(), room);
     if (limit <= 0) return;
     const started = performance.now();
-    const items = await state.source.claim(owner, limit, skip, { byWebhook, otherwise: newGroupCap, lookPastSkipped: fairness });
+    const items = await state.source.claim(owner, limit, skip, { byWebhook, otherwise: newGroupCap });
     if (fairness) {
       fairnessDelayMs = Math.max(FAIRNESS_MIN_MS, FAIRNESS_COST_FACTOR * (performance.now() - started));
       lastFairnessAt = Date.now();

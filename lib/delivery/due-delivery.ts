@@ -63,25 +63,17 @@ export const LEASE_MARGIN_MS = 30_000;
 // scan over everyone's oldest rows: otherwise a webhook with a long backlog (a slow endpoint)
 // filled that scan's window with rows it had no room for, and the claim came back without the
 // other webhooks' newer work — a 5-second endpoint added a second to nine fast ones' p99.
-// Leaving them out still means stepping over their rows, so that scan looks only so far down
-// the queue ($8, `CLAIM_LOOK_AHEAD`): stepping over a whole backlog on every claim cost 5 ms
-// for 20 000 rows, the largest share of the database's work per delivery. Work queued behind
-// a longer backlog is found by the `lookPastSkipped` claims ($8 null: the dispatcher's
-// occasional fairness look, and callers without a room), which look all the way.
 const DUE = `d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())`;
 const CLAIM = `
   WITH candidates AS (
-    (SELECT o.id, o.webhook_id, o.next_attempt_at
-     FROM (
-       SELECT d.id, d.webhook_id, d.next_attempt_at
-       FROM deliveries d
-       JOIN webhooks w ON w.id = d.webhook_id
-       WHERE ${DUE} AND w.is_active
-       ORDER BY d.next_attempt_at
-       LIMIT $8
-     ) o
-     WHERE NOT (o.webhook_id = ANY($3::text[])) AND NOT (o.webhook_id = ANY($5::text[]))
-     ORDER BY o.next_attempt_at
+    (SELECT d.id, d.webhook_id, d.next_attempt_at
+     FROM deliveries d
+     JOIN webhooks w ON w.id = d.webhook_id
+     WHERE ${DUE}
+       AND w.is_active
+       AND NOT (d.webhook_id = ANY($3::text[]))
+       AND NOT (d.webhook_id = ANY($5::text[]))
+     ORDER BY d.next_attempt_at
      LIMIT $4)
     UNION ALL
     SELECT c.id, c.webhook_id, c.next_attempt_at
@@ -125,8 +117,6 @@ const CLAIM = `
 
 /** Candidate rows a claim reads per row it may take: webhooks over their room are passed over, not waited for. */
 const CLAIM_SCAN_FACTOR = 2;
-/** How many of the oldest due rows a claim looks through for webhooks it does not serve yet (but see `lookPastSkipped`). */
-const CLAIM_LOOK_AHEAD = 1000;
 
 /**
  * Leases up to `limit` due deliveries of active webhooks to `owner`, oldest first. Webhooks in
@@ -140,7 +130,7 @@ export async function claimDueDeliveries(owner: string, limit: number, skipWebho
   const { rows } = await sql().query<DueDelivery>({
     name: "hookrelay_claim_deliveries",
     text: CLAIM,
-    values: [owner, limit, skipWebhookIds, scan, rooms.map(([id]) => id), rooms.map(([, n]) => n), room ? room.otherwise : limit, room && !room.lookPastSkipped ? Math.max(CLAIM_LOOK_AHEAD, scan) : null],
+    values: [owner, limit, skipWebhookIds, scan, rooms.map(([id]) => id), rooms.map(([, n]) => n), room ? room.otherwise : limit],
   });
   return rows;
 }
