@@ -80,8 +80,6 @@ export async function measureEngine(input: EngineInput): Promise<EngineResult> {
       receivers: input.receiverPid ? perDelivery(cpuBefore.receivers, await cpuMsOf(input.receiverPid)) : null,
     };
     loop.disable();
-    const t = (globalThis as unknown as { __t?: number[][] }).__t;
-    if (t) { const { percentile } = await import("@/bench/numbers"); for (const i of [0, 1, 2]) console.error("t" + i, percentile(t.map((x) => x[i]), 0.5)?.toFixed(2), percentile(t.map((x) => x[i]), 0.95)?.toFixed(2)); }
     if (process.env.BENCH_COUNT_STATEMENTS) console.error(`event loop delay p50 ${(loop.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms`);
     if (statements) console.error([...statements].sort((a, b) => b[1].n - a[1].n).map(([k, v]) => `${v.n} × ${k} (${(v.ms / v.n).toFixed(2)} ms)`).join("\n"));
     return { deliveries, seconds, perSecond: deliveries / seconds, cpuMsPerDelivery };
@@ -123,12 +121,6 @@ async function main() {
   try {
     const { urls } = await receivers.listen(Array(endpoints).fill(0));
     const databaseUrl = await pg.createDatabase("engine");
-    if (process.env.BENCH_ASYNC_COMMIT) {
-      const c = new Client({ connectionString: databaseUrl });
-      await c.connect();
-      await c.query(`ALTER DATABASE ${new URL(databaseUrl).pathname.slice(1)} SET synchronous_commit = off`);
-      await c.end();
-    }
     const result = await measureEngine({ databaseUrl, receiverUrls: urls, events, receiverPid: receivers.pid, onProgress: (d, t) => process.stderr.write(`\r${d}/${t}`) });
     console.log(`\n${endpoints} endpoint(s), ${result.deliveries} deliveries: ${Math.round(result.perSecond)}/s in ${result.seconds.toFixed(2)} s; CPU ms/delivery ${JSON.stringify(result.cpuMsPerDelivery)}`);
   } finally {

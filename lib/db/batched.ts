@@ -30,7 +30,7 @@ interface Waiting<I, O> {
 export function batched<I, O>(run: (inputs: I[]) => Promise<O[]>, options: BatchOptions<I>): (input: I) => Promise<O> {
   const { maxBatch, minIntervalMs = 0, keyOf } = options;
   const waiting: Waiting<I, O>[] = [];
-  let writing = false;
+  let draining = false;
   let lastStartAt = -Infinity;
 
   const untilNextStart = () => lastStartAt + minIntervalMs - performance.now();
@@ -70,15 +70,15 @@ export function batched<I, O>(run: (inputs: I[]) => Promise<O[]>, options: Batch
         await settle(takeBatch());
       }
     } finally {
-      writing = false;
+      draining = false;
     }
   }
 
   return (input) =>
     new Promise<O>((resolve, reject) => {
       waiting.push({ input, resolve, reject });
-      if (writing) return;
-      writing = true;
+      if (draining) return;
+      draining = true;
       const wait = untilNextStart();
       // setImmediate, not a microtask: calls made in the same turn (responses that arrived together) join this batch.
       if (wait > 0) setTimeout(() => void drain(), wait);

@@ -44,14 +44,6 @@ const columns = `
   w.previous_secret_ciphertext AS "previousSecretCiphertext", w.previous_secret_expires_at AT TIME ZONE 'UTC' AS "previousSecretExpiresAt",
   w.failing_since AT TIME ZONE 'UTC' AS "failingSince"`;
 
-/**
- * "Still pending", for the attempt-recording statement, which finds its rows by id. Cast so
- * that no index on status can serve it: a queue table's statistics are always stale (the pending count swings between
- * none and a backlog), and given `status = 'pending'` the planner at times chose to read every
- * pending row instead of looking up the few ids — 10 ms a statement at a 20 000-row backlog.
- */
-export const stillPending = (alias: string) => `${alias}.status::text = 'pending'`;
-
 /** A lease lasts the webhook's timeout plus this margin; a lease older than that means its holder died. */
 export const LEASE_MARGIN_MS = 30_000;
 
