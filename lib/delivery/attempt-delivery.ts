@@ -9,7 +9,7 @@ import { sql } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { postWebhook, type PostOutcome } from "@/lib/delivery/http-post";
 import { MAX_EVENT_AGE_MS, nextRetryDelayMs, type RetryPolicy } from "@/lib/delivery/retry-policy";
-import { leaseDelivery, type DueDelivery } from "@/lib/delivery/due-delivery";
+import { leaseDelivery, STILL_PENDING, type DueDelivery } from "@/lib/delivery/due-delivery";
 import { signRequest, type SignatureProfile } from "@/lib/signing/sign-request";
 import { rollUpAttemptsSql } from "@/lib/stats/attempt-rollups";
 import { signingSecrets } from "@/lib/webhooks/webhooks";
@@ -187,15 +187,6 @@ interface AttemptRecord {
 
 /** Rows per statement; a larger backlog is written in several. */
 const RECORD_BATCH = 200;
-
-/**
- * "Still pending" in the recording statement, which finds its deliveries by id: cast so that
- * no index on status can serve it. A queue table's statistics are always stale (the pending
- * count swings between none and a backlog), and given `status = 'pending'` the planner at
- * times read every pending row instead of looking up the few ids: 10 ms a statement at a
- * 20 000-row backlog.
- */
-const STILL_PENDING = `d.status::text = 'pending'`;
 
 // The webhook updates are folded in attempt order: the last attempt sets the streak, and a
 // disabling attempt disables even if a later one in the same batch succeeded — exactly what

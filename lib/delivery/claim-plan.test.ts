@@ -1,0 +1,96 @@
+// The claim's plan under the statistics a queue table usually has: gathered while nothing was
+// pending, then a slow endpoint's backlog builds up. The planner then believes the pending set
+// is empty, and every plan looks as cheap as every other; the claim must still step over the
+// backlog at most once (the look past served webhooks), not once per webhook served or once
+// per candidate. Work counted from EXPLAIN ANALYZE: rows read and dropped, never time.
+import { beforeAll, describe, expect, it } from "vitest";
+import { sql } from "@/lib/db/client";
+import { claimStatement } from "@/lib/delivery/due-delivery";
+
+const WEBHOOKS = 10;
+const FINISHED_EVENTS = 2_000;
+const SLOW_BACKLOG = 1_500;
+const FAST_PENDING = 30;
+
+interface PlanNode {
+  "Actual Loops": number;
+  "Rows Removed by Filter"?: number;
+  "Rows Removed by Join Filter"?: number;
+  Plans?: PlanNode[];
+}
+
+/** Rows the plan read only to drop them (EXPLAIN reports them per loop). */
+function rowsDropped(node: PlanNode): number {
+  const own = ((node["Rows Removed by Filter"] ?? 0) + (node["Rows Removed by Join Filter"] ?? 0)) * node["Actual Loops"];
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsDropped(child), 0);
+}
+
+const webhookId = (n: number) => `wh_plan_${n}`;
+const slow = webhookId(WEBHOOKS - 1);
+const fast = Array.from({ length: WEBHOOKS - 1 }, (_, n) => webhookId(n));
+
+beforeAll(async () => {
+  await sql().query(`INSERT INTO accounts (id, name) VALUES ('acct_plan', 'plan')`);
+  await sql().query(
+    `INSERT INTO webhooks (id, account_id, name, url, events, secret_ciphertext, ip_whitelist, updated_at)
+     SELECT 'wh_plan_' || n, 'acct_plan', 'plan', 'https://example.com/' || n, ARRAY['*'], 'unused', ARRAY[]::text[], now()
+     FROM generate_series(0, $1::int - 1) AS n`,
+    [WEBHOOKS],
+  );
+  await sql().query(
+    `INSERT INTO events (id, account_id, type, data)
+     SELECT 'evt_plan_' || i, 'acct_plan', 'order.created', '{}' FROM generate_series(1, $1::int) AS i`,
+    [FINISHED_EVENTS + SLOW_BACKLOG + FAST_PENDING],
+  );
+  // The history: every event delivered to every webhook, long finished.
+  await sql().query(
+    `INSERT INTO deliveries (id, account_id, webhook_id, event_id, status, attempts, next_attempt_at, completed_at)
+     SELECT 'dlv_plan_' || i || '_' || n, 'acct_plan', 'wh_plan_' || n, 'evt_plan_' || i, 'succeeded', 1, NULL, now()
+     FROM generate_series(1, $1::int) AS i, generate_series(0, $2::int - 1) AS n`,
+    [FINISHED_EVENTS, WEBHOOKS],
+  );
+  await sql().query("ANALYZE deliveries");
+  // Then the queue: the slow webhook's backlog, older than the fast webhooks' new work.
+  await sql().query(
+    `INSERT INTO deliveries (id, account_id, webhook_id, event_id, next_attempt_at)
+     SELECT 'dlv_plan_slow_' || i, 'acct_plan', $2, 'evt_plan_' || ($3::int + i), now() - interval '1 minute' + i * interval '1 ms'
+     FROM generate_series(1, $1::int) AS i`,
+    [SLOW_BACKLOG, slow, FINISHED_EVENTS],
+  );
+  await sql().query(
+    `INSERT INTO deliveries (id, account_id, webhook_id, event_id, next_attempt_at)
+     SELECT 'dlv_plan_fast_' || i || '_' || n, 'acct_plan', 'wh_plan_' || n, 'evt_plan_' || ($3::int + i), now() - interval '1 second'
+     FROM generate_series(1, $1::int) AS i, generate_series(0, $2::int - 2) AS n`,
+    [FAST_PENDING, WEBHOOKS, FINISHED_EVENTS + SLOW_BACKLOG],
+  );
+});
+
+async function explainClaim(...args: Parameters<typeof claimStatement>): Promise<{ plan: PlanNode; leased: number }> {
+  const { text, values } = claimStatement(...args);
+  const client = await sql().connect();
+  try {
+    // EXPLAIN ANALYZE runs the claim: roll its leases back.
+    await client.query("BEGIN");
+    const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
+    await client.query("ROLLBACK");
+    const [{ Plan: plan }] = rows[0]["QUERY PLAN"] as [{ Plan: PlanNode & { "Actual Rows": number } }];
+    return { plan, leased: plan["Actual Rows"] };
+  } finally {
+    client.release();
+  }
+}
+
+describe("the claim's plan with statistics that say nothing is pending", () => {
+  it("takes busy webhooks' work stepping over a slow webhook's backlog at most once", async () => {
+    // What the dispatcher asks while the slow webhook is at its cap and the fast ones are served.
+    const { plan, leased } = await explainClaim("planner", 99, [slow], { byWebhook: new Map(fast.map((id) => [id, 79])), otherwise: 32 });
+    expect(leased).toBe(99);
+    expect(rowsDropped(plan)).toBeLessThanOrEqual(SLOW_BACKLOG + FAST_PENDING * fast.length);
+  });
+
+  it("takes new webhooks' work the same way", async () => {
+    const { plan, leased } = await explainClaim("planner", 99, [slow], { byWebhook: new Map(), otherwise: 32 });
+    expect(leased).toBe(99);
+    expect(rowsDropped(plan)).toBeLessThanOrEqual(SLOW_BACKLOG + FAST_PENDING * fast.length);
+  });
+});
