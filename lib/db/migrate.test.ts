@@ -45,9 +45,9 @@ describe("migrate", () => {
     await migrate(url);
     const indexes = await query<{ indexname: string; indexdef: string }>(
       url,
-      "SELECT indexname::text, indexdef FROM pg_indexes WHERE tablename = 'deliveries' AND indexname::text LIKE '%next_attempt_at%'",
+      "SELECT indexname::text, indexdef FROM pg_indexes WHERE tablename = 'deliveries' AND indexname::text LIKE '%status_next_attempt_at_idx'",
     );
-    expect(indexes.map((i) => i.indexname).sort()).toEqual(["deliveries_next_attempt_at_webhook_id_idx", "deliveries_webhook_id_status_next_attempt_at_idx"]);
+    expect(indexes.map((i) => i.indexname).sort()).toEqual(["deliveries_status_next_attempt_at_idx", "deliveries_webhook_id_status_next_attempt_at_idx"]);
     for (const index of indexes) expect(index.indexdef).toMatch(/WHERE \(status = 'pending'::"DeliveryStatus"\)$/);
   });
 
