@@ -58,7 +58,7 @@ async function attemptsInWindow(now: Date): Promise<AttemptGroup[]> {
 }
 
 async function pendingDeliveries(): Promise<PendingRow> {
-  // Raw: the queue's shape in one pass over the pending rows (the status index finds them).
+  // Raw: the queue's shape in one pass over the pending rows (a pending-only index finds them).
   const rows = await db().$queryRaw<PendingRow[]>`
     WITH pending AS (
       SELECT d.next_attempt_at, d.created_at, w.is_active,
