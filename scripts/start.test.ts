@@ -125,10 +125,13 @@ describe("npm start", () => {
     expect(await malformed.json()).toMatchObject({ success: false, code: "invalid_json" });
     const oversized = await post("/api/events", JSON.stringify({ type: "order.created", data: { blob: "x".repeat(300 * 1024) } }));
     expect(oversized.status).toBe(413);
+    expect(oversized.headers.get("connection")).toBe("close");
     // Without a Content-Length (chunked), the body is read up to the cap and refused there.
     const stream = new Blob([JSON.stringify({ type: "order.created", data: { blob: "x".repeat(300 * 1024) } })]).stream();
     const chunked = await fetch(`${base}/api/events`, { method: "POST", headers: auth, body: stream, duplex: "half" } as RequestInit);
     expect(chunked.status).toBe(413);
+    // The rest of that body is never read: the server drops the connection, and says so first.
+    expect(chunked.headers.get("connection")).toBe("close");
     const invalid = await post("/api/events", JSON.stringify({ type: "Not A Type", data: {} }));
     expect(invalid.status).toBe(422);
     expect((await invalid.json()).details[0].path).toBe("type");

@@ -110,14 +110,19 @@ async function serve(req: IncomingMessage, res: ServerResponse, { route, params 
   const handler = await handlerOf(route);
   const cap = route.maxBodyBytes + 1;
   // A declared length over the cap is refused by the handler from the header alone: not read.
-  const body = Number(req.headers["content-length"]) >= cap ? Buffer.alloc(0) : await readBody(req, cap);
+  const declaredTooLong = Number(req.headers["content-length"]) >= cap;
+  const body = declaredTooLong ? Buffer.alloc(0) : await readBody(req, cap);
   const headers = webHeaders(req);
   // Cut at the cap: the handler must see the oversized length, whatever was declared.
   if (body.length >= cap) headers.set("content-length", String(body.length));
   const request = new Request(requestUrl(req), { method: req.method, headers });
   bodiesReadByServer.set(request, body);
   const response = await handler(request, { params: Promise.resolve(params) });
-  answer(res, response.status, await response.text(), response.headers);
+  const answerHeaders = [...response.headers];
+  // A body left unread is not drained: the connection closes after the answer and says so, or
+  // a keep-alive client sends its next request down a socket that is being dropped (ECONNRESET).
+  if (declaredTooLong || body.length >= cap) answerHeaders.push(["connection", "close"]);
+  answer(res, response.status, await response.text(), answerHeaders);
 }
 
 /** Serves `req` if it is one of the direct routes; false hands it to Next.js. */
