@@ -97,6 +97,12 @@ describe("the claim's plan with statistics that say nothing is pending", () => {
     expect(rowsDropped(served.plan)).toBeLessThanOrEqual(queue);
   });
 
+  it("refilling the served webhooks alone, does not step over the slow backlog at all", async () => {
+    const served = await explainClaim("planner", 99, [slow], { byWebhook: new Map(fast.map((id) => [id, 11])), otherwise: 0 });
+    expect(served.leased).toBe(99);
+    expect(rowsDropped(served.plan)).toBe(0);
+  });
+
   it("steps over the slow backlog once to take new webhooks' work", async () => {
     const { plan, leased } = await explainClaim("planner", 99, [slow], { byWebhook: new Map(), otherwise: 32 });
     expect(leased).toBe(99);

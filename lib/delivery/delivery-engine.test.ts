@@ -259,6 +259,54 @@ describe("the embedded dispatcher", () => {
     expect(of(other.id)).toBe(3);
   });
 
+  it("a claim with no room for other webhooks refills only the ones it serves", async () => {
+    receiver = await startReceiver(200);
+    const served = await createWebhook({ events: ["order.created"] });
+    await createWebhook({ events: ["order.updated"] });
+    await publish({ type: "order.updated", data: {} }); // older than the served webhook's work
+    for (let i = 0; i < 3; i++) await publish({ type: "order.created", data: { i } });
+    const claimed = await claimDueDeliveries("claimer", 10, [], { byWebhook: new Map([[served.id, 5]]), otherwise: 0 });
+    expect(claimed.map((d) => d.webhookId)).toEqual([served.id, served.id, served.id]);
+  });
+
+  it("looks past the webhooks it serves only when work is announced, yet finds unannounced work within its fairness look", async () => {
+    receiver = await startReceiver(async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      return 200;
+    });
+    const busy = await createWebhook({ events: ["order.created"] });
+    const quiet = await createWebhook({ events: ["order.updated"] });
+    const { accountId } = await db().webhook.findUniqueOrThrow({ where: { id: busy.id } });
+    // A backlog of 1 000 (16 at a time, 20 ms each: over a second of refills), written without a NOTIFY.
+    const insertDue = (webhookId: string, prefix: string, n: number) => db().$executeRawUnsafe(
+      `WITH e AS (
+         INSERT INTO events (id, account_id, type, data) SELECT 'evt_${prefix}_' || i, $1, $3, '{}' FROM generate_series(1, $2::int) AS i RETURNING id
+       ) INSERT INTO deliveries (id, account_id, webhook_id, event_id, next_attempt_at) SELECT 'dlv' || substr(e.id, 4), $1, $4, e.id, now() AT TIME ZONE 'UTC' FROM e`,
+      accountId, n, webhookId === busy.id ? "order.created" : "order.updated", webhookId);
+    await insertDue(busy.id, "backlog", 1000);
+    // Per claim: whether it refilled a webhook the dispatcher serves, and the room it gave the others.
+    const claims: { refill: boolean; othersRoom: number }[] = [];
+    const watched: typeof deliveryWork = {
+      ...deliveryWork,
+      claim: (owner, limit, skip, room) => {
+        claims.push({ refill: (room?.byWebhook.size ?? 0) > 0, othersRoom: room?.otherwise ?? limit });
+        return deliveryWork.claim(owner, limit, skip, room);
+      },
+    };
+    const dispatcher = createDispatcher([watched], { maxIdleMs: 200 });
+    await dispatcher.start();
+    dispatchers.push(dispatcher);
+    await eventually(async () => receiver.requests.length >= 200);
+    // Refilling the busy webhook, claims do not look past it (bar the first, while its start-up look came back full)…
+    const refills = claims.filter((c) => c.refill);
+    expect(refills.length).toBeGreaterThan(3);
+    expect(refills.filter((c) => c.othersRoom > 0).length).toBeLessThanOrEqual(2);
+    // …and another webhook's work that nobody announced is still found by the periodic look.
+    await insertDue(quiet.id, "quiet", 1);
+    await eventually(async () => receiver.requests.some((r) => JSON.parse(r.body).type === "order.updated"), 2_000);
+    expect(receiver.requests.length).toBeLessThan(1000);
+  });
+
   it("delivers other webhooks' new work at once while busy with a slow webhook's long backlog", async () => {
     // A slow endpoint with a backlog of 1 100 due deliveries.
     receiver = await startReceiver(async (request) => {

@@ -9,6 +9,8 @@
 // that room (`ClaimRoom`). So a busy webhook's next deliveries start the moment a slot frees,
 // without a database round trip per delivery, and nothing is claimed only to be handed back.
 // A queued item that waited too long (its lease running out) is handed back instead of run.
+// Only a claim after an announcement (or the periodic fairness look) looks past the groups
+// being served for other groups' work; the refills in between read only the served groups' rows.
 import { Client } from "pg";
 import { databaseUrl } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
@@ -19,7 +21,7 @@ import { WORK_CHANNEL } from "@/lib/events/publish";
 export interface ClaimRoom {
   /** Groups with work in this dispatcher: how many more of theirs it can take. */
   byWebhook: Map<string, number>;
-  /** Any other group. */
+  /** Any other group; 0: look only at the groups in `byWebhook`. */
   otherwise: number;
 }
 
@@ -94,6 +96,14 @@ interface SourceState<T> {
   moreIn: Set<string>;
   /** The last claim came back short: nothing else is claimable until something changes. */
   exhausted: boolean;
+  /**
+   * Groups this dispatcher does not serve may have due work: something announced work (NOTIFY,
+   * timer, start) and no claim has looked past the served groups since, or the last look came
+   * back full. Otherwise a claim refills only the served groups: the look past them steps over
+   * their due rows one by one (a busy webhook's whole backlog, the largest cost of a
+   * single-endpoint run), and finds nothing nobody announced.
+   */
+  othersMayWait: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -120,7 +130,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
   }
   /** Leased in all: running plus at most as many queued. */
   const leaseCap = 2 * concurrency;
-  const states: SourceState<unknown>[] = sources.map((source) => ({ source, queues: new Map(), running: new Map(), moreIn: new Set(), exhausted: false }));
+  const states: SourceState<unknown>[] = sources.map((source) => ({ source, queues: new Map(), running: new Map(), moreIn: new Set(), exhausted: false, othersMayWait: true }));
 
   let inFlight = 0;
   let finishing = 0;
@@ -150,8 +160,11 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     timer = setTimeout(() => {
       timer = undefined;
       timerAt = Infinity;
-      fairnessDue = fairness;
-      wake();
+      if (!fairness) return wake();
+      // The fairness claim itself looks past the served groups.
+      fairnessDue = true;
+      triggered = true;
+      kick();
     }, delay);
   }
 
@@ -166,6 +179,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
 
   function wake() {
     triggered = true;
+    for (const state of states) state.othersMayWait = true;
     kick();
   }
 
@@ -236,7 +250,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
   const claimLimit = () => leaseCap - inFlight - queued;
 
   function hungry<T>(state: SourceState<T>): boolean {
-    if (!state.exhausted) return true;
+    if (!state.exhausted || state.othersMayWait) return true;
     for (const group of state.moreIn) if ((state.queues.get(group)?.length ?? 0) <= queueDepth(group) / 2 && leasedIn(state, group) < groupLeaseCap(group)) return true;
     return false;
   }
@@ -244,7 +258,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
   const wantsClaim = () => !stopped && claimLimit() > 0 && (triggered || states.some(hungry));
 
   async function claimInto<T>(state: SourceState<T>, fairness: boolean): Promise<void> {
-    const known = new Set([...state.running.keys(), ...state.queues.keys()]);
+    const known = new Set([...state.running.keys(), ...state.queues.keys(), ...state.moreIn]);
     const skip: string[] = [];
     const byWebhook = new Map<string, number>();
     let room = newGroupCap; // what groups new to this dispatcher may take, in all
@@ -256,16 +270,25 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
         room += left;
       }
     }
+    const lookPast = fairness || state.othersMayWait;
+    if (!lookPast) room -= newGroupCap;
     // No more than the groups can take, so a claim does not read rows only to pass them over.
     const limit = Math.min(claimLimit(), room);
-    if (limit <= 0) return;
+    if (limit <= 0) {
+      // The served groups are at their caps: nothing to claim until one of them drains.
+      if (!lookPast) state.exhausted = true;
+      return;
+    }
+    // Cleared before the claim, so that work announced while it runs is looked for next time.
+    if (lookPast) state.othersMayWait = false;
     const started = performance.now();
-    const items = await state.source.claim(owner, limit, skip, { byWebhook, otherwise: newGroupCap });
+    const items = await state.source.claim(owner, limit, skip, { byWebhook, otherwise: lookPast ? newGroupCap : 0 });
     if (fairness) {
       fairnessDelayMs = Math.max(FAIRNESS_MIN_MS, FAIRNESS_COST_FACTOR * (performance.now() - started));
       lastFairnessAt = Date.now();
     }
     if (!fairness) state.exhausted = items.length < limit;
+    if (lookPast && items.length >= limit) state.othersMayWait = true;
     if (stopped) return void (await handBack(state, items));
 
     const counts = new Map<string, number>();

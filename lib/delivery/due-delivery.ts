@@ -132,7 +132,8 @@ const CLAIM_SCAN_FACTOR = 2;
 /** The claim as one statement (its plan is tested: lib/delivery/claim-plan.test.ts). */
 export function claimStatement(owner: string, limit: number, skipWebhookIds: string[] = [], room?: ClaimRoom) {
   const rooms = room ? [...room.byWebhook] : [];
-  const scan = room ? limit * CLAIM_SCAN_FACTOR : limit;
+  // No room for other webhooks: LIMIT 0 stops the scan over everyone's rows before it starts.
+  const scan = !room ? limit : room.otherwise > 0 ? limit * CLAIM_SCAN_FACTOR : 0;
   return {
     name: "hookrelay_claim_deliveries",
     text: CLAIM,
