@@ -5,6 +5,7 @@
 import { isIP, type LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Agent, util, type Dispatcher } from "undici";
+import { config } from "@/lib/config";
 import { resolveAllowedAddresses } from "@/lib/webhooks/url-guard";
 
 export interface PostInput {
@@ -67,7 +68,9 @@ function pinnedAgent(hostname: string, addresses: string[]): Agent {
     return cached;
   }
   const agent = new Agent({
-    connections: 64, // per origin: many deliveries to one busy receiver run in parallel
+    // Per origin, and webhooks on one origin share it: as many as the engine has in flight,
+    // so the pool never holds back what the concurrency settings allow.
+    connections: config().deliveryConcurrency,
     pipelining: 1, // a slow webhook response must not hold up the next delivery
     keepAliveTimeout: 10_000,
     connect: { lookup: pinnedLookup(addresses) },
