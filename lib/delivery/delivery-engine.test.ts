@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { db } from "@/lib/db/client";
-import { createDispatcher, type Dispatcher } from "@/lib/delivery/dispatcher";
+import { createDispatcher, type Dispatcher, type WorkSource } from "@/lib/delivery/dispatcher";
 import { deliveryWork } from "@/lib/delivery/delivery-work";
 import { claimDueDeliveries } from "@/lib/delivery/due-delivery";
+import { inboundWork } from "@/lib/inbound/inbound-work";
 import { api } from "@/lib/testing/api";
 import { newAccount } from "@/lib/testing/fixtures";
 import { eventually, startReceiver, type Receiver } from "@/lib/testing/receiver";
@@ -305,6 +306,29 @@ describe("the embedded dispatcher", () => {
     await insertDue(quiet.id, "quiet", 1);
     await eventually(async () => receiver.requests.some((r) => JSON.parse(r.body).type === "order.updated"), 2_000);
     expect(receiver.requests.length).toBeLessThan(1000);
+  });
+
+  it("a NOTIFY wakes the work source it names, and only that one", async () => {
+    const claims = { delivery: 0, inbound: 0 };
+    const counted = <T,>(source: WorkSource<T>): WorkSource<T> => ({
+      ...source,
+      claim: (...args) => (claims[source.name as keyof typeof claims]++, source.claim(...args)),
+    });
+    // Idle with nothing due: no timer looks again within the test.
+    const dispatcher = createDispatcher([counted(deliveryWork), counted(inboundWork)], { maxIdleMs: 60_000 });
+    await dispatcher.start();
+    dispatchers.push(dispatcher);
+    await eventually(async () => claims.delivery > 0 && claims.inbound > 0); // the start-up look
+    await new Promise((r) => setTimeout(r, 100));
+    const before = { ...claims };
+    await db().$executeRaw`SELECT pg_notify('hookrelay_work', 'delivery')`;
+    await eventually(async () => claims.delivery > before.delivery);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(claims.inbound).toBe(before.inbound);
+    await db().$executeRaw`SELECT pg_notify('hookrelay_work', 'inbound')`;
+    await eventually(async () => claims.inbound > before.inbound);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(claims.delivery).toBe(before.delivery + 1);
   });
 
   it("delivers other webhooks' new work at once while busy with a slow webhook's long backlog", async () => {

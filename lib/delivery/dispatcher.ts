@@ -138,8 +138,6 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
   let stopped = true;
   let pumping = false;
   let again = false;
-  /** An outside reason to look (NOTIFY, timer, start, wake()): claim even if the last claim came back short. */
-  let triggered = false;
   /** The timer's claim should also look past every group this dispatcher already serves. */
   let fairnessDue = false;
   let fairnessDelayMs = FAIRNESS_MIN_MS;
@@ -163,7 +161,6 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
       if (!fairness) return wake();
       // The fairness claim itself looks past the served groups.
       fairnessDue = true;
-      triggered = true;
       kick();
     }, delay);
   }
@@ -177,9 +174,10 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     pumpDone = pump();
   }
 
-  function wake() {
-    triggered = true;
-    for (const state of states) state.othersMayWait = true;
+  /** Work was announced: for the source named (a NOTIFY's payload), or for every source. */
+  function wake(sourceName?: string) {
+    const named = states.some((state) => state.source.name === sourceName);
+    for (const state of states) if (!named || state.source.name === sourceName) state.othersMayWait = true;
     kick();
   }
 
@@ -255,7 +253,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     return false;
   }
 
-  const wantsClaim = () => !stopped && claimLimit() > 0 && (triggered || states.some(hungry));
+  const wantsClaim = () => !stopped && claimLimit() > 0 && (fairnessDue || states.some(hungry));
 
   async function claimInto<T>(state: SourceState<T>, fairness: boolean): Promise<void> {
     const known = new Set([...state.running.keys(), ...state.queues.keys(), ...state.moreIn]);
@@ -321,12 +319,10 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     try {
       do {
         again = false;
-        const wasTriggered = triggered;
-        triggered = false;
         const fairness = fairnessDue;
         fairnessDue = false;
         for (const state of states) {
-          if (claimLimit() > 0 && (wasTriggered || hungry(state))) await claimInto(state, false);
+          if (claimLimit() > 0 && hungry(state)) await claimInto(state, false);
           if (claimLimit() > 0 && fairness) await claimInto(state, true);
         }
         launchQueued();
@@ -361,7 +357,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
   async function listen() {
     if (stopped) return;
     const client = new Client({ connectionString: databaseUrl() });
-    client.on("notification", () => wake());
+    client.on("notification", (message) => wake(message.payload));
     client.on("error", () => {});
     client.on("end", () => {
       if (!stopped) setTimeout(() => void listen(), 1_000);

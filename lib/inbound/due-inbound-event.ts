@@ -2,7 +2,7 @@
 // for the same reason as lib/delivery/due-delivery.ts: the claim must be one
 // `UPDATE … FOR UPDATE SKIP LOCKED` statement so that concurrent dispatchers (threads or
 // machines) never take the same row.
-import { db } from "@/lib/db/client";
+import { db, sql } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 export interface DueInboundEvent {
@@ -20,9 +20,32 @@ export interface DueInboundEvent {
 /** Processing is local work (validate, maybe publish): a lease older than this means its holder died. */
 export const INBOUND_LEASE_SECONDS = 60;
 
-const columns = Prisma.sql`
+const COLUMNS = `
   e.id, e.account_id AS "accountId", e.integration_id AS "integrationId", e.event_type AS "eventType",
   e.payload, e.attempts, i.source_system AS "sourceSystem", i.user_id AS "userId", i.forward_as AS "forwardAs"`;
+
+const CLAIM = `
+  WITH due AS (
+    SELECT e.id
+    FROM inbound_events e
+    WHERE e.status = 'pending'
+      AND e.next_attempt_at <= now()
+      AND (e.lease_expires_at IS NULL OR e.lease_expires_at < now())
+      AND NOT (e.integration_id = ANY($1::text[]))
+    ORDER BY e.next_attempt_at
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+  ), leased AS (
+    UPDATE inbound_events e
+    SET lease_owner = $3, lease_expires_at = now() + make_interval(secs => ${INBOUND_LEASE_SECONDS})
+    FROM due
+    WHERE e.id = due.id
+    RETURNING e.*
+  )
+  SELECT ${COLUMNS}
+  FROM leased e
+  JOIN integrations i ON i.id = e.integration_id
+  ORDER BY e.next_attempt_at`;
 
 /**
  * Leases up to `limit` due inbound events to `owner`, oldest due first. Integrations in
@@ -30,28 +53,11 @@ const columns = Prisma.sql`
  */
 export async function claimDueInboundEvents(owner: string, limit: number, skipIntegrationIds: string[] = []): Promise<DueInboundEvent[]> {
   if (limit <= 0) return [];
-  return db().$queryRaw<DueInboundEvent[]>`
-    WITH due AS (
-      SELECT e.id
-      FROM inbound_events e
-      WHERE e.status = 'pending'
-        AND e.next_attempt_at <= now()
-        AND (e.lease_expires_at IS NULL OR e.lease_expires_at < now())
-        AND NOT (e.integration_id = ANY(${skipIntegrationIds}::text[]))
-      ORDER BY e.next_attempt_at
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    ), leased AS (
-      UPDATE inbound_events e
-      SET lease_owner = ${owner}, lease_expires_at = now() + make_interval(secs => ${INBOUND_LEASE_SECONDS}::int)
-      FROM due
-      WHERE e.id = due.id
-      RETURNING e.*
-    )
-    SELECT ${columns}
-    FROM leased e
-    JOIN integrations i ON i.id = e.integration_id
-    ORDER BY e.next_attempt_at`;
+  // On the shared pg pool, not Prisma: the dispatcher claims on every announcement, and
+  // Prisma compiles each raw query anew (its query compiler was ~5 % of the engine thread's
+  // CPU while the publish API was under load).
+  const { rows } = await sql().query<DueInboundEvent>({ name: "hookrelay_claim_inbound_events", text: CLAIM, values: [skipIntegrationIds, limit, owner] });
+  return rows;
 }
 
 /** Leases one pending inbound event by id (due or not) to `owner`, unless someone else holds it or it is final. */
@@ -64,7 +70,7 @@ export async function leaseInboundEvent(id: string, owner: string): Promise<DueI
         AND (e.lease_expires_at IS NULL OR e.lease_expires_at < now())
       RETURNING e.*
     )
-    SELECT ${columns}
+    SELECT ${Prisma.raw(COLUMNS)}
     FROM leased e
     JOIN integrations i ON i.id = e.integration_id`;
   return rows[0];
