@@ -167,10 +167,11 @@ describe("stats from the hourly rollups", () => {
     expect(last.succeeded + last.failed).toBe(exact.total);
   });
 
-  it("goes with its webhook when the webhook is deleted", async () => {
+  it("goes with its webhook when the webhook is deleted, as do the attempts (through their deliveries)", async () => {
     const count = async (webhookId: string) => {
       const { rows } = await sql().query<{ n: number }>(
-        `SELECT (SELECT count(*) FROM attempt_rollups WHERE webhook_id = $1) + (SELECT count(*) FROM response_time_rollups WHERE webhook_id = $1) AS n`,
+        `SELECT (SELECT count(*) FROM attempt_rollups WHERE webhook_id = $1) + (SELECT count(*) FROM response_time_rollups WHERE webhook_id = $1)
+              + (SELECT count(*) FROM attempts WHERE webhook_id = $1) AS n`,
         [webhookId],
       );
       return Number(rows[0].n);
