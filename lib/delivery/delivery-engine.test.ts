@@ -308,6 +308,40 @@ describe("the embedded dispatcher", () => {
     expect(receiver.requests.length).toBeLessThan(1000);
   });
 
+  it("runs fewer of a slow webhook's deliveries at once than of a fast one's", async () => {
+    // When each request was in flight, per event type.
+    const spans: Record<string, { from: number; to: number }[]> = { "order.created": [], "order.updated": [] };
+    receiver = await startReceiver(async (request) => {
+      const type = JSON.parse(request.body).type as string;
+      const span = { from: performance.now(), to: Infinity };
+      spans[type].push(span);
+      await new Promise((r) => setTimeout(r, type === "order.created" ? 400 : 10));
+      span.to = performance.now();
+      return 200;
+    });
+    /** The most requests in flight at once, among those that began after the first `skip`. */
+    const mostAtOnce = (type: string, skip: number) => {
+      const later = spans[type].slice(skip);
+      return Math.max(...later.map((s) => later.filter((o) => o.from <= s.from && s.from < o.to).length));
+    };
+    const slow = await createWebhook({ events: ["order.created"] });
+    const fast = await createWebhook({ events: ["order.updated"] });
+    const { accountId } = await db().webhook.findUniqueOrThrow({ where: { id: slow.id } });
+    for (const [webhookId, type] of [[slow.id, "order.created"], [fast.id, "order.updated"]]) {
+      await db().$executeRawUnsafe(
+        `WITH e AS (
+           INSERT INTO events (id, account_id, type, data) SELECT 'evt_' || $3 || '_' || i, $1, $3, '{}' FROM generate_series(1, 400) AS i RETURNING id
+         ) INSERT INTO deliveries (id, account_id, webhook_id, event_id, next_attempt_at) SELECT 'dlv' || substr(e.id, 4), $1, $2, e.id, now() AT TIME ZONE 'UTC' FROM e`,
+        accountId, webhookId, type);
+    }
+    await startDispatcher({ concurrency: 64, perGroupConcurrency: 16 });
+    await eventually(async () => receiver.requests.length >= 300, 15_000);
+    // Once its first 16 have answered, 400 ms each: a quarter of the webhook's 16 slots; 10 ms: all of them.
+    expect(spans["order.created"].length).toBeGreaterThan(16);
+    expect(mostAtOnce("order.created", 16)).toBeLessThanOrEqual(4);
+    expect(mostAtOnce("order.updated", 16)).toBeGreaterThan(8);
+  });
+
   it("a NOTIFY wakes the work source it names, and only that one", async () => {
     const claims = { delivery: 0, inbound: 0 };
     const counted = <T,>(source: WorkSource<T>): WorkSource<T> => ({

@@ -73,6 +73,16 @@ const QUEUE_TARGET_MS = 200;
 /** Bounds of a group's queue, in multiples of its concurrency. */
 const QUEUE_MIN_FACTOR = 0.25;
 const QUEUE_MAX_FACTOR = 4;
+/**
+ * A group whose items hold their slot longer than this each (a slow endpoint) runs fewer at
+ * once, in proportion, down to SLOW_SLOTS_FACTOR of the per-group cap. Its answers arrive in
+ * bursts as large as the number it runs, and each burst is work done at once — recording,
+ * signing and sending the next ones — that other webhooks' deliveries wait behind: at 64 a
+ * 5-second endpoint added ~70 ms to nine fast ones' p99 (bench/README.md). A slow receiver is
+ * also the one that gains least from more parallel requests, and is often overloaded.
+ */
+const SLOW_ITEM_MS = 50;
+const SLOW_SLOTS_FACTOR = 0.25;
 /** Groups whose pace is remembered; the oldest are forgotten beyond this. */
 const PACE_MEMORY = 10_000;
 /** A queued item older than this is handed back: its lease (the webhook's timeout + 30 s) must outlast the wait plus the attempt. */
@@ -112,15 +122,22 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
   const concurrency = options.concurrency ?? 64;
   const perGroup = options.perGroupConcurrency ?? 16;
   const maxIdleMs = options.maxIdleMs ?? 2_000;
-  /** A group's recent time per item in a slot (ms, moving average), for its queue depth. */
+  /** A group's recent time per item in a slot (ms, moving average), for its slots and queue depth. */
   const pace = new Map<string, number>();
+  /** How many of a group's items may run at once. */
+  const slotsOf = (group: string) => {
+    const ms = pace.get(group);
+    if (ms === undefined || ms <= SLOW_ITEM_MS) return perGroup;
+    return Math.max(Math.ceil(SLOW_SLOTS_FACTOR * perGroup), Math.round((perGroup * SLOW_ITEM_MS) / ms));
+  };
   const queueDepth = (group: string) => {
     const ms = pace.get(group);
-    const depth = ms === undefined ? perGroup : (perGroup * QUEUE_TARGET_MS) / Math.max(ms, 0.1);
-    return Math.round(Math.min(QUEUE_MAX_FACTOR * perGroup, Math.max(QUEUE_MIN_FACTOR * perGroup, depth)));
+    const slots = slotsOf(group);
+    const depth = ms === undefined ? slots : (slots * QUEUE_TARGET_MS) / Math.max(ms, 0.1);
+    return Math.round(Math.min(QUEUE_MAX_FACTOR * slots, Math.max(QUEUE_MIN_FACTOR * slots, depth)));
   };
   /** Leased per group: running plus queued. */
-  const groupLeaseCap = (group: string) => perGroup + queueDepth(group);
+  const groupLeaseCap = (group: string) => slotsOf(group) + queueDepth(group);
   /** A group new to this dispatcher may take this many in one claim. */
   const newGroupCap = 2 * perGroup;
   function notePace(group: string, ms: number) {
@@ -234,7 +251,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
           stale.push(queue.shift()!.item);
           queued--;
         }
-        while (queue.length > 0 && canStart() && (state.running.get(group) ?? 0) < perGroup) {
+        while (queue.length > 0 && canStart() && (state.running.get(group) ?? 0) < slotsOf(group)) {
           launch(state, queue.shift()!.item, group);
           queued--;
         }
