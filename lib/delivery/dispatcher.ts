@@ -77,9 +77,9 @@ const QUEUE_MAX_FACTOR = 4;
  * A group whose items hold their slot longer than this each (a slow endpoint) runs fewer at
  * once, in proportion, down to SLOW_SLOTS_FACTOR of the per-group cap. Its answers arrive in
  * bursts as large as the number it runs, and each burst is work done at once — recording,
- * signing and sending the next ones — that other webhooks' deliveries wait behind: at 64 a
- * 5-second endpoint added ~70 ms to nine fast ones' p99 (bench/README.md). A slow receiver is
- * also the one that gains least from more parallel requests, and is often overloaded.
+ * signing and sending the next ones — that other webhooks' deliveries wait behind. A slow
+ * receiver is also the one that gains least from more parallel requests, and is often
+ * overloaded.
  */
 const SLOW_ITEM_MS = 50;
 const SLOW_SLOTS_FACTOR = 0.25;
