@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { createDispatcher, type Dispatcher, type WorkSource } from "@/lib/delivery/dispatcher";
 import { deliveryWork } from "@/lib/delivery/delivery-work";
 import { claimDueDeliveries } from "@/lib/delivery/due-delivery";
+import { deliveryAnnouncement } from "@/lib/events/publish";
 import { inboundWork } from "@/lib/inbound/inbound-work";
 import { api } from "@/lib/testing/api";
 import { newAccount } from "@/lib/testing/fixtures";
@@ -306,6 +307,45 @@ describe("the embedded dispatcher", () => {
     await insertDue(quiet.id, "quiet", 1);
     await eventually(async () => receiver.requests.some((r) => JSON.parse(r.body).type === "order.updated"), 2_000);
     expect(receiver.requests.length).toBeLessThan(1000);
+  });
+
+  it("a publish's NOTIFY names its webhooks, whose work is then looked up by itself, not by looking past a busy webhook's backlog", async () => {
+    receiver = await startReceiver(async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      return 200;
+    });
+    const busy = await createWebhook({ events: ["order.created"] });
+    await createWebhook({ events: ["order.updated"] });
+    const { accountId } = await db().webhook.findUniqueOrThrow({ where: { id: busy.id } });
+    await db().$executeRaw`
+      WITH e AS (
+        INSERT INTO events (id, account_id, type, data) SELECT 'evt_named_' || i, ${accountId}, 'order.created', '{}' FROM generate_series(1, 1000) AS i RETURNING id
+      ) INSERT INTO deliveries (id, account_id, webhook_id, event_id, next_attempt_at) SELECT 'dlv' || substr(e.id, 4), ${accountId}, ${busy.id}, e.id, now() AT TIME ZONE 'UTC' FROM e`;
+    // The refills (claims for the webhooks served): when, and the room they gave any other webhook.
+    const looks: { othersRoom: number; at: number }[] = [];
+    const watched: typeof deliveryWork = {
+      ...deliveryWork,
+      claim: (owner, limit, skip, room) => {
+        if ((room?.byWebhook.size ?? 0) > 0) looks.push({ othersRoom: room!.otherwise, at: Date.now() });
+        return deliveryWork.claim(owner, limit, skip, room);
+      },
+    };
+    const dispatcher = createDispatcher([watched], { maxIdleMs: 200 });
+    await dispatcher.start();
+    dispatchers.push(dispatcher);
+    await eventually(async () => receiver.requests.length >= 100);
+    const publishedAt = Date.now();
+    for (let i = 0; i < 3; i++) await publish({ type: "order.updated", data: { named: i } });
+    await eventually(async () => receiver.requests.filter((r) => JSON.parse(r.body).type === "order.updated").length === 3, 2_000);
+    expect(receiver.requests.length).toBeLessThan(1000);
+    expect(looks.filter((l) => l.at >= publishedAt && l.othersRoom > 0)).toEqual([]);
+  });
+
+  it("names at most what fits a NOTIFY payload; past that it announces deliveries without names", () => {
+    expect(deliveryAnnouncement(["wh_a", "wh_b", "wh_a"])).toBe("delivery:wh_a,wh_b");
+    expect(deliveryAnnouncement([])).toBe("delivery");
+    const many = Array.from({ length: 1000 }, (_, i) => `wh_${String(i).padStart(26, "0")}`);
+    expect(deliveryAnnouncement(many)).toBe("delivery");
   });
 
   it("runs fewer of a slow webhook's deliveries at once than of a fast one's", async () => {

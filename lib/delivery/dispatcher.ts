@@ -9,8 +9,10 @@
 // that room (`ClaimRoom`). So a busy webhook's next deliveries start the moment a slot frees,
 // without a database round trip per delivery, and nothing is claimed only to be handed back.
 // A queued item that waited too long (its lease running out) is handed back instead of run.
-// Only a claim after an announcement (or the periodic fairness look) looks past the groups
-// being served for other groups' work; the refills in between read only the served groups' rows.
+// A publish's NOTIFY names the webhooks with new work, and those are looked up by themselves.
+// Only a claim after an announcement that names none (a replay, a timer, the start) and the
+// periodic fairness look step through the whole queue for other groups' due work; the refills
+// in between read only the served and named groups' rows.
 import { Client } from "pg";
 import { databaseUrl } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
@@ -107,13 +109,15 @@ interface SourceState<T> {
   /** The last claim came back short: nothing else is claimable until something changes. */
   exhausted: boolean;
   /**
-   * Groups this dispatcher does not serve may have due work: something announced work (NOTIFY,
-   * timer, start) and no claim has looked past the served groups since, or the last look came
-   * back full. Otherwise a claim refills only the served groups: the look past them steps over
+   * Groups this dispatcher does not serve may have due work: something announced work without
+   * naming the groups (NOTIFY, timer, start) and no claim has looked past the served groups
+   * since, or the last look came back full. Otherwise a claim refills only the served groups: the look past them steps over
    * their due rows one by one (a busy webhook's whole backlog, the largest cost of a
    * single-endpoint run), and finds nothing nobody announced.
    */
   othersMayWait: boolean;
+  /** Groups a NOTIFY named since the last claim: looked up by themselves, not by looking past the served groups. */
+  announced: Set<string>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -147,7 +151,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
   }
   /** Leased in all: running plus at most as many queued. */
   const leaseCap = 2 * concurrency;
-  const states: SourceState<unknown>[] = sources.map((source) => ({ source, queues: new Map(), running: new Map(), moreIn: new Set(), exhausted: false, othersMayWait: true }));
+  const states: SourceState<unknown>[] = sources.map((source) => ({ source, queues: new Map(), running: new Map(), moreIn: new Set(), exhausted: false, othersMayWait: true, announced: new Set() }));
 
   let inFlight = 0;
   let finishing = 0;
@@ -195,6 +199,15 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
   function wake(sourceName?: string) {
     const named = states.some((state) => state.source.name === sourceName);
     for (const state of states) if (!named || state.source.name === sourceName) state.othersMayWait = true;
+    kick();
+  }
+
+  /** A NOTIFY's payload: a source's name, perhaps with the groups that have new work (`delivery:wh_1,wh_2`). */
+  function announce(payload = "") {
+    const colon = payload.indexOf(":");
+    const state = colon < 0 ? undefined : states.find((s) => s.source.name === payload.slice(0, colon));
+    if (!state) return wake(payload);
+    for (const group of payload.slice(colon + 1).split(",")) if (group) state.announced.add(group);
     kick();
   }
 
@@ -265,7 +278,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
   const claimLimit = () => leaseCap - inFlight - queued;
 
   function hungry<T>(state: SourceState<T>): boolean {
-    if (!state.exhausted || state.othersMayWait) return true;
+    if (!state.exhausted || state.othersMayWait || state.announced.size > 0) return true;
     for (const group of state.moreIn) if ((state.queues.get(group)?.length ?? 0) <= queueDepth(group) / 2 && leasedIn(state, group) < groupLeaseCap(group)) return true;
     return false;
   }
@@ -285,6 +298,12 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
         room += left;
       }
     }
+    // Groups named by a NOTIFY and new to this dispatcher are looked up like the served ones.
+    const announced = fairness ? [] : [...state.announced].filter((group) => !known.has(group));
+    for (const group of announced) {
+      byWebhook.set(group, newGroupCap);
+      room += newGroupCap;
+    }
     const lookPast = fairness || state.othersMayWait;
     if (!lookPast) room -= newGroupCap;
     // No more than the groups can take, so a claim does not read rows only to pass them over.
@@ -296,6 +315,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     }
     // Cleared before the claim, so that work announced while it runs is looked for next time.
     if (lookPast) state.othersMayWait = false;
+    if (!fairness) state.announced.clear();
     const started = performance.now();
     const items = await state.source.claim(owner, limit, skip, { byWebhook, otherwise: lookPast ? newGroupCap : 0 });
     if (fairness) {
@@ -374,7 +394,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
   async function listen() {
     if (stopped) return;
     const client = new Client({ connectionString: databaseUrl() });
-    client.on("notification", (message) => wake(message.payload));
+    client.on("notification", (message) => announce(message.payload));
     client.on("error", () => {});
     client.on("end", () => {
       if (!stopped) setTimeout(() => void listen(), 1_000);

@@ -12,6 +12,18 @@ import { webhookReceives } from "@/lib/webhooks/event-patterns";
 
 export const MAX_EVENT_BYTES = 256 * 1024;
 export const WORK_CHANNEL = "hookrelay_work";
+/** A NOTIFY payload must stay under 8 000 bytes; past this the webhooks go unnamed. */
+const MAX_NAMED_BYTES = 7_000;
+
+/**
+ * The NOTIFY payload for new deliveries: `delivery:<webhook ids>`, so that the dispatcher looks
+ * up those webhooks' work by itself, or plain `delivery` (look for any due work) when there
+ * are too many to name. Webhook ids are ASCII.
+ */
+export function deliveryAnnouncement(webhookIds: Iterable<string>): string {
+  const named = [...new Set(webhookIds)].join(",");
+  return named.length > 0 && named.length <= MAX_NAMED_BYTES ? `delivery:${named}` : "delivery";
+}
 const CALLER_GRACE_MS = 60_000;
 
 export const eventType = z
@@ -86,7 +98,7 @@ const STORE_EVENTS = `
     JOIN event ON event.id = d.event_id
     JOIN input i ON i.id = d.event_id
   ), notified AS (
-    SELECT pg_notify('${WORK_CHANNEL}', 'delivery') WHERE EXISTS (SELECT FROM event JOIN input USING (id) WHERE input.notify)
+    SELECT pg_notify('${WORK_CHANNEL}', $13) WHERE EXISTS (SELECT FROM event JOIN input USING (id) WHERE input.notify)
   )
   SELECT array_agg(id) AS created, (SELECT count(*) FROM notified)::int AS notified FROM event`;
 
@@ -138,6 +150,7 @@ const storeEvent = batched(
         batch.flatMap((n) => n.deliveries.map((d) => d.id)),
         batch.flatMap((n) => n.deliveries.map((d) => d.webhookId)),
         batch.flatMap((n) => n.deliveries.map(() => n.event.id)),
+        deliveryAnnouncement(batch.flatMap((n) => (n.notify ? n.deliveries.map((d) => d.webhookId) : []))),
       ],
     });
     const created = new Set(rows[0].created);

@@ -53,9 +53,9 @@ const CLAIM = `
  */
 export async function claimDueInboundEvents(owner: string, limit: number, skipIntegrationIds: string[] = []): Promise<DueInboundEvent[]> {
   if (limit <= 0) return [];
-  // On the shared pg pool, not Prisma: the dispatcher claims on every announcement, and
-  // Prisma compiles each raw query anew (its query compiler was ~5 % of the engine thread's
-  // CPU while the publish API was under load).
+  // On the shared pg pool, not Prisma: the dispatcher claims often (each inbound NOTIFY, each
+  // fairness look while busy), and Prisma compiles every raw query anew (its query compiler
+  // was ~5 % of the engine thread's CPU while the publish API was under load).
   const { rows } = await sql().query<DueInboundEvent>({ name: "hookrelay_claim_inbound_events", text: CLAIM, values: [skipIntegrationIds, limit, owner] });
   return rows;
 }
