@@ -204,10 +204,11 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
 
   /** A NOTIFY's payload: a source's name, perhaps with the groups that have new work (`delivery:wh_1,wh_2`). */
   function announce(payload = "") {
-    const colon = payload.indexOf(":");
-    const state = colon < 0 ? undefined : states.find((s) => s.source.name === payload.slice(0, colon));
-    if (!state) return wake(payload);
-    for (const group of payload.slice(colon + 1).split(",")) if (group) state.announced.add(group);
+    const [name, named = ""] = payload.split(":", 2);
+    const groups = named.split(",").filter(Boolean);
+    const state = states.find((s) => s.source.name === name);
+    if (!state || groups.length === 0) return wake(name);
+    for (const group of groups) state.announced.add(group);
     kick();
   }
 
