@@ -405,6 +405,50 @@ describe("the embedded dispatcher", () => {
     expect(claims.delivery).toBe(before.delivery + 1);
   });
 
+  it("a NOTIFY naming a webhook already at its cap leaves the engine responsive, and its work is taken once the webhook drains", async () => {
+    // An in-memory work source: one group, whose items run until the test lets them finish.
+    let pending = 4;
+    let started = 0;
+    let holding = true;
+    const finish: (() => void)[] = [];
+    const source: WorkSource<number> = {
+      name: "held",
+      async claim(_owner, limit, skip, room) {
+        if (skip.includes("g1")) return [];
+        const n = Math.min(limit, pending, room?.byWebhook.get("g1") ?? room?.otherwise ?? limit);
+        pending -= n;
+        return Array.from({ length: n }, (_, i) => i);
+      },
+      group: () => "g1",
+      run: () => new Promise<void>((resolve) => (started++, holding ? finish.push(resolve) : resolve())),
+      release: async () => void pending++,
+      nextDueAt: async () => null,
+    };
+    // Two slots and two queued: the group is at its lease cap.
+    const dispatcher = createDispatcher([source], { concurrency: 8, perGroupConcurrency: 2, maxIdleMs: 60_000 });
+    await dispatcher.start();
+    dispatchers.push(dispatcher);
+    try {
+      await eventually(async () => started === 2 && pending === 0);
+      pending = 2;
+      await db().$executeRaw`SELECT pg_notify('hookrelay_work', 'held:g1')`;
+      // The engine's event loop keeps turning (it had spun on such a claim with no room until
+      // the queued items went stale, 10 s later: no answer, timer or NOTIFY got through)…
+      const before = performance.now();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(performance.now() - before).toBeLessThan(1_000);
+      // …and the announced work is claimed as the group drains.
+      await eventually(async () => {
+        finish.splice(0).forEach((done) => done());
+        return started === 6;
+      });
+      expect(pending).toBe(0);
+    } finally {
+      holding = false;
+      finish.splice(0).forEach((done) => done());
+    }
+  });
+
   it("delivers other webhooks' new work at once while busy with a slow webhook's long backlog", async () => {
     // A slow endpoint with a backlog of 1 100 due deliveries.
     receiver = await startReceiver(async (request) => {

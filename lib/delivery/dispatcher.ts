@@ -286,7 +286,8 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
 
   const wantsClaim = () => !stopped && claimLimit() > 0 && (fairnessDue || states.some(hungry));
 
-  async function claimInto<T>(state: SourceState<T>, fairness: boolean): Promise<void> {
+  /** Claims for `state`; false when there was no room to claim anything (no round trip). */
+  async function claimInto<T>(state: SourceState<T>, fairness: boolean): Promise<boolean> {
     const known = new Set([...state.running.keys(), ...state.queues.keys(), ...state.moreIn]);
     const skip: string[] = [];
     const byWebhook = new Map<string, number>();
@@ -310,9 +311,12 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     // No more than the groups can take, so a claim does not read rows only to pass them over.
     const limit = Math.min(claimLimit(), room);
     if (limit <= 0) {
-      // The served groups are at their caps: nothing to claim until one of them drains.
+      // The served groups are at their caps: nothing to claim until one of them drains. Those
+      // a NOTIFY named (served ones: a new group would have had room) are refilled then.
+      for (const group of state.announced) state.moreIn.add(group);
+      state.announced.clear();
       if (!lookPast) state.exhausted = true;
-      return;
+      return false;
     }
     // Cleared before the claim, so that work announced while it runs is looked for next time.
     if (lookPast) state.othersMayWait = false;
@@ -325,7 +329,10 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     }
     if (!fairness) state.exhausted = items.length < limit;
     if (lookPast && items.length >= limit) state.othersMayWait = true;
-    if (stopped) return void (await handBack(state, items));
+    if (stopped) {
+      await handBack(state, items);
+      return true;
+    }
 
     const counts = new Map<string, number>();
     const excess: T[] = [];
@@ -350,6 +357,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     }
     for (const [group, n] of counts) if (!known.has(group) && n >= newGroupCap) state.moreIn.add(group);
     launchQueued();
+    return true;
   }
 
   async function pump() {
@@ -359,12 +367,17 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
         again = false;
         const fairness = fairnessDue;
         fairnessDue = false;
+        let claimed = false;
         for (const state of states) {
-          if (claimLimit() > 0 && hungry(state)) await claimInto(state, false);
-          if (claimLimit() > 0 && fairness) await claimInto(state, true);
+          if (claimLimit() > 0 && hungry(state)) claimed = (await claimInto(state, false)) || claimed;
+          if (claimLimit() > 0 && fairness) claimed = (await claimInto(state, true)) || claimed;
         }
         launchQueued();
-        if (!again && wantsClaim()) again = true;
+        // Only a pass that reached the database goes round again by itself. A pass without a
+        // round trip awaits nothing but settled promises: looping on it would never yield to
+        // the event loop, and no answer, timer or NOTIFY could get through (a NOTIFY naming
+        // groups at their caps once froze the engine this way until queued work went stale).
+        if (!again && claimed && wantsClaim()) again = true;
       } while (again && !stopped);
       await scheduleNextLook();
     } catch (error) {
