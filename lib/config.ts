@@ -27,8 +27,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6000),
   AUTO_DISABLE_AFTER_DAYS: z.coerce.number().positive().default(5),
-  DELIVERY_CONCURRENCY: z.coerce.number().int().positive().default(64),
-  DELIVERY_CONCURRENCY_PER_WEBHOOK: z.coerce.number().int().positive().default(16),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().positive().default(128),
+  DELIVERY_CONCURRENCY_PER_WEBHOOK: z.coerce.number().int().positive().default(64),
 });
 
 export type Config = ReturnType<typeof parseConfig>;

@@ -123,8 +123,8 @@ interface SourceState<T> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function createDispatcher(sources: WorkSource<any>[], options: DispatcherOptions = {}): Dispatcher {
   const owner = options.owner ?? `dispatcher_${newId("att").slice(4)}`;
-  const concurrency = options.concurrency ?? 64;
-  const perGroup = options.perGroupConcurrency ?? 16;
+  const concurrency = options.concurrency ?? 128;
+  const perGroup = options.perGroupConcurrency ?? 64;
   const maxIdleMs = options.maxIdleMs ?? 2_000;
   /** A group's recent time per item in a slot (ms, moving average), for its slots and queue depth. */
   const pace = new Map<string, number>();
