@@ -449,6 +449,42 @@ describe("the embedded dispatcher", () => {
     }
   });
 
+  it("keeps a busy webhook's slots filled from its backlog as its pace changes, never idle until a timer", async () => {
+    // One group with a backlog: quick items, then slow ones, so its slots and lease cap shrink
+    // under it. Claims take 80 ms, so the periodic look comes 1.6 s apart: a dispatcher that
+    // lost track of the backlog (a refill cut short by the claim's overall limit was taken
+    // for the end of it) sat idle until then.
+    const total = 200;
+    let next = 0;
+    const spans: { from: number; to: number }[] = [];
+    const source: WorkSource<number> = {
+      name: "paced",
+      async claim(_owner, limit, skip, room) {
+        await new Promise((r) => setTimeout(r, 80));
+        if (skip.includes("g1")) return [];
+        const n = Math.min(limit, total - next, room?.byWebhook.get("g1") ?? room?.otherwise ?? limit);
+        return Array.from({ length: n }, () => next++);
+      },
+      group: () => "g1",
+      async run(item) {
+        const span = { from: performance.now(), to: Infinity };
+        spans.push(span);
+        await new Promise((r) => setTimeout(r, item < 40 ? 1 : 150));
+        span.to = performance.now();
+      },
+      release: async () => {},
+      nextDueAt: async () => null,
+    };
+    const dispatcher = createDispatcher([source], { concurrency: 16, perGroupConcurrency: 16, maxIdleMs: 60_000 });
+    await dispatcher.start();
+    dispatchers.push(dispatcher);
+    await eventually(async () => spans.length === total && spans.every((s) => s.to < Infinity), 20_000);
+    // The longest time with nothing running: about one claim.
+    const edges = spans.flatMap((s) => [s.from, s.to]).sort((a, b) => a - b);
+    const idle = edges.slice(1).map((at, i) => (spans.some((s) => s.from <= edges[i] && s.to > edges[i]) ? 0 : at - edges[i]));
+    expect(Math.max(...idle)).toBeLessThan(500);
+  });
+
   it("delivers other webhooks' new work at once while busy with a slow webhook's long backlog", async () => {
     // A slow endpoint with a backlog of 1 100 due deliveries.
     receiver = await startReceiver(async (request) => {

@@ -351,11 +351,14 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     }
     void handBack(state, excess);
     for (const group of skip) state.moreIn.add(group);
+    // A group that got less than its room has nothing more due, unless the claim's overall
+    // limit is what cut it short.
+    const cut = items.length >= limit;
     for (const [group, room] of byWebhook) {
-      if ((counts.get(group) ?? 0) >= room) state.moreIn.add(group);
+      if (cut || (counts.get(group) ?? 0) >= room) state.moreIn.add(group);
       else state.moreIn.delete(group);
     }
-    for (const [group, n] of counts) if (!known.has(group) && n >= newGroupCap) state.moreIn.add(group);
+    for (const [group, n] of counts) if (!known.has(group) && (cut || n >= newGroupCap)) state.moreIn.add(group);
     launchQueued();
     return true;
   }
