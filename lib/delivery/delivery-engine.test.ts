@@ -295,7 +295,7 @@ describe("the embedded dispatcher", () => {
         return deliveryWork.claim(owner, limit, skip, room);
       },
     };
-    const dispatcher = createDispatcher([watched], { maxIdleMs: 200 });
+    const dispatcher = createDispatcher([watched], { concurrency: 64, perGroupConcurrency: 16, maxIdleMs: 200 });
     await dispatcher.start();
     dispatchers.push(dispatcher);
     await eventually(async () => receiver.requests.length >= 200);
@@ -330,7 +330,7 @@ describe("the embedded dispatcher", () => {
         return deliveryWork.claim(owner, limit, skip, room);
       },
     };
-    const dispatcher = createDispatcher([watched], { maxIdleMs: 200 });
+    const dispatcher = createDispatcher([watched], { concurrency: 64, perGroupConcurrency: 16, maxIdleMs: 200 });
     await dispatcher.start();
     dispatchers.push(dispatcher);
     await eventually(async () => receiver.requests.length >= 100);
@@ -452,8 +452,8 @@ describe("the embedded dispatcher", () => {
   it("keeps a busy webhook's slots filled from its backlog as its pace changes, never idle until a timer", async () => {
     // One group with a backlog: quick items, then slow ones, so its slots and lease cap shrink
     // under it. Claims take 80 ms, so the periodic look comes 1.6 s apart: a dispatcher that
-    // lost track of the backlog (a refill cut short by the claim's overall limit was taken
-    // for the end of it) sat idle until then.
+    // lost track of the backlog sat idle until then (a pass that found the group above its
+    // shrunken cap claimed nothing and forgot that the group had more due).
     const total = 200;
     let next = 0;
     const spans: { from: number; to: number }[] = [];

@@ -311,9 +311,10 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     // No more than the groups can take, so a claim does not read rows only to pass them over.
     const limit = Math.min(claimLimit(), room);
     if (limit <= 0) {
-      // The served groups are at their caps: nothing to claim until one of them drains. Those
-      // a NOTIFY named (served ones: a new group would have had room) are refilled then.
-      for (const group of state.announced) state.moreIn.add(group);
+      // The served groups are at their caps: nothing to claim until one of them drains. They
+      // are refilled then, as after any claim that skipped them — those a NOTIFY named too
+      // (served ones: a new group would have had room).
+      for (const group of [...skip, ...state.announced]) state.moreIn.add(group);
       state.announced.clear();
       if (!lookPast) state.exhausted = true;
       return false;
@@ -351,14 +352,11 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     }
     void handBack(state, excess);
     for (const group of skip) state.moreIn.add(group);
-    // A group that got less than its room has nothing more due, unless the claim's overall
-    // limit is what cut it short.
-    const cut = items.length >= limit;
     for (const [group, room] of byWebhook) {
-      if (cut || (counts.get(group) ?? 0) >= room) state.moreIn.add(group);
+      if ((counts.get(group) ?? 0) >= room) state.moreIn.add(group);
       else state.moreIn.delete(group);
     }
-    for (const [group, n] of counts) if (!known.has(group) && (cut || n >= newGroupCap)) state.moreIn.add(group);
+    for (const [group, n] of counts) if (!known.has(group) && n >= newGroupCap) state.moreIn.add(group);
     launchQueued();
     return true;
   }

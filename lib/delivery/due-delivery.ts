@@ -66,8 +66,8 @@ export const LEASE_MARGIN_MS = 30_000;
 // filled that scan's window with rows it had no room for, and the claim came back without the
 // other webhooks' newer work — a 5-second endpoint added a second to nine fast ones' p99.
 //
-// The per-webhook lookup takes the webhook's `room` oldest unleased pending rows and keeps the
-// due ones (a prefix, in due order). It names no due time in its WHERE on purpose: the
+// The per-webhook lookup takes the webhook's `room` oldest unleased pending rows (no more than
+// the claim's limit: more could not be picked) and keeps the due ones (a prefix, in due order). It names no due time in its WHERE on purpose: the
 // queue-wide index requires one (migration 0005), so this lookup can only be served from the
 // webhook's own index range, whatever the statistics say. With statistics gathered while
 // nothing was pending (a queue table's usual state) the planner had found both indexes equally
@@ -96,7 +96,7 @@ const CLAIM = `
       FROM deliveries d
       WHERE d.webhook_id = k.webhook_id AND d.status = 'pending' AND ${LEASE_FREE}
       ORDER BY d.next_attempt_at
-      LIMIT k.room
+      LIMIT LEAST(k.room, $2)
     ) c
     WHERE c.next_attempt_at <= now()
   ), ranked AS (
