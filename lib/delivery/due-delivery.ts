@@ -67,13 +67,14 @@ export const LEASE_MARGIN_MS = 30_000;
 // other webhooks' newer work — a 5-second endpoint added a second to nine fast ones' p99.
 //
 // The per-webhook lookup takes the webhook's `room` oldest unleased pending rows (no more than
-// the claim's limit: more could not be picked) and keeps the due ones (a prefix, in due order). It names no due time in its WHERE on purpose: the
-// queue-wide index requires one (migration 0005), so this lookup can only be served from the
-// webhook's own index range, whatever the statistics say. With statistics gathered while
-// nothing was pending (a queue table's usual state) the planner had found both indexes equally
-// cheap and taken the queue-wide one, stepping over every other webhook's backlog row by row
-// for each webhook served: 17–20 ms a claim beside one slow endpoint's 1 500-row backlog
-// instead of 7–9 ms (lib/delivery/claim-plan.test.ts counts the rows read).
+// the claim's limit: more could not be picked) and keeps the due ones (a prefix, in due order).
+// It names no due time in its WHERE on purpose: the queue-wide index requires one (migration
+// 0005), so this lookup can only be served from the webhook's own index range, whatever the
+// statistics say. With statistics gathered while nothing was pending (a queue table's usual
+// state) the planner had found both indexes equally cheap and taken the queue-wide one,
+// stepping over every other webhook's backlog row by row for each webhook served: 17–20 ms a
+// claim beside one slow endpoint's 1 500-row backlog instead of 7–9 ms
+// (lib/delivery/claim-plan.test.ts counts the rows read).
 const LEASE_FREE = `(d.lease_expires_at IS NULL OR d.lease_expires_at < now())`;
 const DUE = `d.status = 'pending' AND d.next_attempt_at <= now() AND ${LEASE_FREE}`;
 const CLAIM = `
