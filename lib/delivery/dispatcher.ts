@@ -111,9 +111,9 @@ interface SourceState<T> {
   /**
    * Groups this dispatcher does not serve may have due work: something announced work without
    * naming the groups (NOTIFY, timer, start) and no claim has looked past the served groups
-   * since, or the last look came back full. Otherwise a claim refills only the served groups: the look past them steps over
-   * their due rows one by one (a busy webhook's whole backlog, the largest cost of a
-   * single-endpoint run), and finds nothing nobody announced.
+   * since, or the last look came back full. Otherwise a claim refills only the served groups:
+   * the look past them steps over their due rows one by one (a busy webhook's whole backlog,
+   * the largest cost of a single-endpoint run), and finds nothing nobody announced.
    */
   othersMayWait: boolean;
   /** Groups a NOTIFY named since the last claim: looked up by themselves, not by looking past the served groups. */
