@@ -28,6 +28,16 @@ export interface AttemptResult {
   nextAttemptAt: Date | null;
 }
 
+/**
+ * Text from a receiver as PostgreSQL can store it. NUL (U+0000) is the one character `text`
+ * refuses, and a response body holding one failed the whole recording statement: the attempt
+ * never counted, so the delivery was sent again and again and never settled. (Invalid UTF-8 is
+ * already U+FFFD here: Buffer#toString replaces it.)
+ */
+function storable<T extends string | null>(text: T): T {
+  return (text?.includes("\u0000") ? text.replaceAll("\u0000", "\ufffd") : text) as T;
+}
+
 function truncate(text: string, bytes: number): string {
   return Buffer.byteLength(text) <= bytes ? text : Buffer.from(text).subarray(0, bytes).toString("utf8");
 }
@@ -120,7 +130,7 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
     at: now,
     nextAttemptAt: decision.nextAttemptAt,
     responseCode: outcome.statusCode,
-    lastError: outcome.ok ? null : outcome.errorMessage,
+    lastError: outcome.ok ? null : storable(outcome.errorMessage),
     attemptId,
     accountId: due.accountId,
     webhookId: due.webhookId,
@@ -129,13 +139,13 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
     status: outcome.ok ? "succeeded" : "failed",
     responseTimeMs: Math.round(outcome.responseTimeMs),
     errorClass: outcome.errorClass,
-    errorMessage: outcome.errorMessage,
+    errorMessage: storable(outcome.errorMessage),
     requestHeaders: JSON.stringify(headers),
     requestBody: due.debugMode ? signed.body : null,
     responseHeaders: due.debugMode ? JSON.stringify(outcome.responseHeaders) : null,
-    responseBody: truncate(outcome.responseBody, due.debugMode ? DEBUG_BODY_BYTES : RESPONSE_EXCERPT_BYTES),
+    responseBody: truncate(storable(outcome.responseBody), due.debugMode ? DEBUG_BODY_BYTES : RESPONSE_EXCERPT_BYTES),
     deadLetterId: decision.state === "dead" ? newId("fail") : null,
-    deadReason: decision.state === "dead" ? (decision.deadReason ?? "failed") : null,
+    deadReason: decision.state === "dead" ? storable(decision.deadReason ?? "failed") : null,
     touchesWebhook: endsStreak || marksStreak,
     failingSince: endsStreak ? null : (due.failingSince ?? now),
     disableReason: marksStreak ? (decision.disableWebhook ?? null) : null,

@@ -193,6 +193,18 @@ describe("a misbehaving receiver", () => {
   });
 });
 
+describe("a response body PostgreSQL cannot store as text", () => {
+  it("(NUL bytes, invalid UTF-8) is kept with those bytes replaced, and the delivery succeeds", async () => {
+    const bytes = Buffer.concat([Buffer.from("ok\u0000then"), Buffer.from([0xff, 0xfe]), Buffer.from("end")]);
+    const r = await receiver((_, __, res) => void res.writeHead(200, { "content-type": "application/octet-stream" }).end(bytes));
+    const { webhookId, deliveryId } = await deliverTo(r.url);
+    const attempts = await settledLogs(webhookId, deliveryId);
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ status: "succeeded", response_code: 200, error: null, response_body: "ok\ufffdthen\ufffd\ufffdend" });
+    expect((await deliveryOf(deliveryId)).status).toBe("succeeded");
+  });
+});
+
 describe("a 10 MB response body", () => {
   const TEN_MB = 10 * 1024 * 1024;
   const body = Buffer.alloc(TEN_MB, "a");
