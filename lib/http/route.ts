@@ -8,7 +8,8 @@ import { z } from "zod";
 import { authenticate, resolveAccount, type AccountScope, type Principal } from "@/lib/auth/principal";
 import { ApiError, errorStatus, type ErrorDetail } from "@/lib/http/errors";
 import { checkRateLimit } from "@/lib/http/rate-limit";
-import { readBodyCapped } from "@/lib/http/read-body";
+import { bodiesReadByServer, readBodyCapped } from "@/lib/http/read-body";
+import { bodiesWrittenByServer, JsonReply } from "@/lib/http/responses";
 import { isDatabaseUnavailable, prismaErrorToApiError } from "@/lib/http/db-errors";
 import { findUnstorableJson, unstorableTextProblem } from "@/lib/http/storable-input";
 import { log } from "@/lib/log";
@@ -116,6 +117,15 @@ function checkSameOrigin(request: Request) {
   }
 }
 
+/** A handler's answer as a Response; for the custom server's own requests its JSON goes beside it, not in a body stream. */
+function toResponse(answer: Response | JsonReply, request: Request): Response {
+  if (answer instanceof Response) return answer;
+  if (!bodiesReadByServer.has(request)) return Response.json(answer.body, { status: answer.status });
+  const response = new Response(null, { status: answer.status, headers: { "content-type": "application/json" } });
+  bodiesWrittenByServer.set(response, JSON.stringify(answer.body));
+  return response;
+}
+
 function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof z.ZodError) return new ApiError("validation_error", "invalid request", zodDetails(error));
@@ -125,7 +135,7 @@ function toApiError(error: unknown): ApiError | undefined {
 
 export function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
   options: RouteOptions<B, Q>,
-  handler: (ctx: RouteContext<B, Q>) => Promise<Response>,
+  handler: (ctx: RouteContext<B, Q>) => Promise<Response | JsonReply>,
 ) {
   const auth = options.auth ?? "account";
   return async (request: Request, context?: NextContext): Promise<Response> => {
@@ -151,7 +161,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
         ? parseWith(options.query, Object.fromEntries(new URL(request.url).searchParams), "query parameters")
         : undefined;
       const body = options.body ? parseWith(options.body, await readJson(request, options.maxBodyBytes ?? MAX_BODY_BYTES, options.optionalBody), "request body") : undefined;
-      const response = await handler({
+      const answer = await handler({
         request,
         params,
         requestId,
@@ -160,6 +170,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
         body: body as Output<B>,
         query: query as Output<Q>,
       });
+      const response = toResponse(answer, request);
       status = response.status;
       response.headers.set("x-request-id", requestId);
       return response;

@@ -7,6 +7,7 @@
 // API, goes to Next.js. Only in production: `npm run dev` keeps Next's hot reload for all.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { bodiesReadByServer } from "@/lib/http/read-body";
+import { bodiesWrittenByServer } from "@/lib/http/responses";
 import { MAX_BODY_BYTES } from "@/lib/http/route";
 import { SECURITY_HEADERS } from "@/lib/http/security-headers";
 import { MAX_INBOUND_BYTES } from "@/lib/inbound/receive-inbound";
@@ -122,7 +123,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, { route, params 
   // A body left unread is not drained: the connection closes after the answer and says so, or
   // a keep-alive client sends its next request down a socket that is being dropped (ECONNRESET).
   if (declaredTooLong || body.length >= cap) answerHeaders.push(["connection", "close"]);
-  answer(res, response.status, await response.text(), answerHeaders);
+  answer(res, response.status, bodiesWrittenByServer.get(response) ?? (await response.text()), answerHeaders);
 }
 
 /** Serves `req` if it is one of the direct routes; false hands it to Next.js. */
