@@ -116,6 +116,7 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
   const now = new Date();
   const attemptsMade = due.attempts + 1;
   const decision = decideNext(due, attemptsMade, outcome, now);
+  const errorMessage = storable(outcome.errorMessage);
 
   // What the attempt does to its webhook's failing streak: a success ends it, the first failure
   // starts it, and a failure that crosses the auto-disable threshold (or a 410) disables it.
@@ -130,7 +131,7 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
     at: now,
     nextAttemptAt: decision.nextAttemptAt,
     responseCode: outcome.statusCode,
-    lastError: outcome.ok ? null : storable(outcome.errorMessage),
+    lastError: outcome.ok ? null : errorMessage,
     attemptId,
     accountId: due.accountId,
     webhookId: due.webhookId,
@@ -139,7 +140,7 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
     status: outcome.ok ? "succeeded" : "failed",
     responseTimeMs: Math.round(outcome.responseTimeMs),
     errorClass: outcome.errorClass,
-    errorMessage: storable(outcome.errorMessage),
+    errorMessage,
     requestHeaders: JSON.stringify(headers),
     requestBody: due.debugMode ? signed.body : null,
     responseHeaders: due.debugMode ? JSON.stringify(outcome.responseHeaders) : null,
