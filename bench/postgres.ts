@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "pg";
-import { startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
+import { startEmbeddedPostgres, withDatabase } from "@/lib/db/embedded-postgres";
 import { migrate } from "@/lib/db/migrate";
 
 export interface BenchPostgres {
@@ -15,12 +15,6 @@ export interface BenchPostgres {
   /** A new, migrated, empty database on the cluster; dropped by stop(). */
   createDatabase(label: string): Promise<string>;
   stop(): Promise<void>;
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 export async function startBenchPostgres(externalUrl = process.env.DATABASE_URL): Promise<BenchPostgres> {

@@ -7,7 +7,7 @@ import { createDatabaseFromTemplate } from "@/lib/testing/database";
 import { defaultMigrationsDir, EditedMigrationError, migrate } from "@/lib/db/migrate";
 
 /** An empty database (copied from template0, not from the migrated template). */
-const emptyDatabase = () => createDatabaseFromTemplate(inject("postgresPort"), "template0");
+const emptyDatabase = () => createDatabaseFromTemplate(inject("postgresUrl"), "template0");
 
 async function query<T>(url: string, sql: string): Promise<T[]> {
   const client = new Client({ connectionString: url });

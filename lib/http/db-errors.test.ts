@@ -14,6 +14,14 @@ describe("isDatabaseUnavailable", () => {
     expect(isDatabaseUnavailable(new Error("wrapped", { cause: Object.assign(new Error("x"), { code: "57P01" }) }))).toBe(true);
   });
 
+  // Seen by `npm run chaos` once the app reached the embedded server through its Unix socket:
+  // while PostgreSQL restarted, the socket file was gone and publishes were answered 500.
+  it("recognises a Unix socket with no server behind it, but not any missing file", () => {
+    const noSocket = Object.assign(new Error("connect ENOENT /data/postgres/.s.PGSQL.5432"), { code: "ENOENT", syscall: "connect" });
+    expect(isDatabaseUnavailable(noSocket)).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error("ENOENT: no such file or directory, open 'x'"), { code: "ENOENT", syscall: "open" }))).toBe(false);
+  });
+
   it("leaves other errors alone", () => {
     expect(isDatabaseUnavailable(new Error("duplicate key value violates unique constraint"))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);

@@ -6,8 +6,10 @@ const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "E
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: string }).code;
+    const { code, syscall } = e as { code?: string; syscall?: string };
     if (code && UNAVAILABLE_CODES.has(code)) return true;
+    // A stopped server removes its Unix socket, so connecting to it finds no file.
+    if (code === "ENOENT" && syscall === "connect") return true;
     const message = String((e as { message?: string }).message ?? "");
     // "… is not queryable": node-postgres, for a pooled connection that broke when the server restarted.
     if (/ECONNREFUSED|Connection terminated|terminating connection|is not queryable|the database system is (starting up|shutting down)|Can't reach database/i.test(message)) return true;

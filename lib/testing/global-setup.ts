@@ -5,14 +5,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import type { TestProject } from "vitest/node";
-import { postgresUrl, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
+import { startEmbeddedPostgres, withDatabase } from "@/lib/db/embedded-postgres";
 import { migrate } from "@/lib/db/migrate";
 
 export const TEMPLATE_DB = "hookrelay_template";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    postgresPort: number;
+    /** The test cluster's `postgres` database (lib/testing/database.ts makes each file's). */
+    postgresUrl: string;
   }
 }
 
@@ -23,8 +24,8 @@ export default async function setup(project: TestProject) {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
   await admin.end();
-  await migrate(postgresUrl(pg.port, TEMPLATE_DB));
-  project.provide("postgresPort", pg.port);
+  await migrate(withDatabase(pg.url, TEMPLATE_DB));
+  project.provide("postgresUrl", pg.url);
   return async () => {
     await pg.stop();
     await rm(dir, { recursive: true, force: true });

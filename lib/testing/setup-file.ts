@@ -4,7 +4,7 @@ import { disconnectDb } from "@/lib/db/client";
 import { createDatabaseFromTemplate } from "@/lib/testing/database";
 
 beforeAll(async () => {
-  process.env.DATABASE_URL = await createDatabaseFromTemplate(inject("postgresPort"));
+  process.env.DATABASE_URL = await createDatabaseFromTemplate(inject("postgresUrl"));
   resetConfig();
 });
 

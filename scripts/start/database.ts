@@ -2,7 +2,7 @@
 // data directory (created on first start, reused afterwards). Migrations are applied either way.
 import path from "node:path";
 import { Client } from "pg";
-import { postgresUrl, startEmbeddedPostgres } from "@/lib/db/embedded-postgres";
+import { startEmbeddedPostgres, withDatabase } from "@/lib/db/embedded-postgres";
 import { migrate } from "@/lib/db/migrate";
 
 type Log = (message: string) => void;
@@ -22,7 +22,7 @@ export async function startDatabase(dataDir: string, log: Log) {
     const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [DATABASE_NAME]);
     if (!rowCount) await admin.query(`CREATE DATABASE ${DATABASE_NAME}`);
     await admin.end();
-    url = postgresUrl(pg.port, DATABASE_NAME);
+    url = withDatabase(pg.url, DATABASE_NAME);
     stop = pg.stop;
     log(`PostgreSQL is running on port ${pg.port}`);
   }
