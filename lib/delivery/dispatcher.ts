@@ -322,12 +322,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     // Cleared before the claim, so that work announced while it runs is looked for next time.
     if (lookPast) state.othersMayWait = false;
     if (!fairness) state.announced.clear();
-    const started = performance.now();
     const items = await state.source.claim(owner, limit, skip, { byWebhook, otherwise: lookPast ? newGroupCap : 0 });
-    if (fairness) {
-      fairnessDelayMs = Math.max(FAIRNESS_MIN_MS, FAIRNESS_COST_FACTOR * (performance.now() - started));
-      lastFairnessAt = Date.now();
-    }
     if (!fairness) state.exhausted = items.length < limit;
     if (lookPast && items.length >= limit) state.othersMayWait = true;
     if (stopped) {
@@ -369,9 +364,20 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
         const fairness = fairnessDue;
         fairnessDue = false;
         let claimed = false;
+        let fairnessMs: number | undefined;
         for (const state of states) {
           if (claimLimit() > 0 && hungry(state)) claimed = (await claimInto(state, false)) || claimed;
-          if (claimLimit() > 0 && fairness) claimed = (await claimInto(state, true)) || claimed;
+          if (claimLimit() > 0 && fairness) {
+            const started = performance.now();
+            claimed = (await claimInto(state, true)) || claimed;
+            fairnessMs = (fairnessMs ?? 0) + performance.now() - started;
+          }
+        }
+        if (fairnessMs !== undefined) {
+          // Paced by the whole pass: the cheap look at one source (inbound events) must not
+          // reset the pause that an expensive one (deliveries behind a slow webhook's backlog) set.
+          fairnessDelayMs = Math.max(FAIRNESS_MIN_MS, FAIRNESS_COST_FACTOR * fairnessMs);
+          lastFairnessAt = Date.now();
         }
         launchQueued();
         // Only a pass that reached the database goes round again by itself. A pass without a
