@@ -54,7 +54,9 @@ describe("batched (group commit)", () => {
     await call(2);
     await call(3);
     expect(batches).toEqual([[1], [2], [3]]);
-    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(49);
-    expect(starts[2] - starts[1]).toBeGreaterThanOrEqual(49);
+    // libuv's timers run on a millisecond clock read once per loop turn: one may fire up to
+    // ~1 ms early by performance.now() (48.94 ms was seen here).
+    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(48);
+    expect(starts[2] - starts[1]).toBeGreaterThanOrEqual(48);
   });
 });
