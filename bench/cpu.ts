@@ -5,9 +5,9 @@ import { readFile, readdir } from "node:fs/promises";
 
 const TICKS_PER_SECOND = 100;
 
-async function stat(pid: number): Promise<{ ppid: number; cpuMs: number } | null> {
+async function stat(pid: number, file = `/proc/${pid}/stat`): Promise<{ ppid: number; cpuMs: number } | null> {
   try {
-    const text = await readFile(`/proc/${pid}/stat`, "utf8");
+    const text = await readFile(file, "utf8");
     const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
     // Fields after the command: state(0) ppid(1) … utime(11) stime(12).
     return { ppid: Number(rest[1]), cpuMs: ((Number(rest[11]) + Number(rest[12])) * 1000) / TICKS_PER_SECOND };
@@ -42,4 +42,9 @@ export async function postgresCpuMs(databaseName: string): Promise<number> {
 export function ownCpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
+}
+
+/** CPU ms of the main thread of `pid` alone (`cpuMsOf` counts all its threads, living and ended). */
+export async function mainThreadCpuMs(pid: number): Promise<number> {
+  return (await stat(pid, `/proc/${pid}/task/${pid}/stat`))?.cpuMs ?? 0;
 }
