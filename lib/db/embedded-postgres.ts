@@ -62,7 +62,7 @@ function runningServer(dataDir: string): { port: number; socketDir: string | und
 /**
  * The URL of `database` on the embedded server: through its Unix socket when it has one, else
  * over TCP. A local socket round trip costs both sides less CPU than loopback TCP (a `SELECT`
- * from 16 callers here: ~25 % less in the client, ~12 % less in PostgreSQL), and the app makes
+ * from 16 callers here: ~20 % less CPU in the client, ~15 % less in PostgreSQL), and the app makes
  * thousands a second. The port still names the socket (`.s.PGSQL.<port>`).
  */
 export function postgresUrl(port: number, database = "postgres", socketDir?: string): string {

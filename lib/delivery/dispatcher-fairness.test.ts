@@ -52,7 +52,7 @@ describe("the dispatcher's fairness look", () => {
     await new Promise((r) => setTimeout(r, 1_500));
     // Each look costs ≥ 40 ms, so the pause after it is ≥ 800 ms: a look at the start, one
     // after the pause, and perhaps a look-past claim of the start. Paced by the cheap source's
-    // look alone (the pause's 50 ms floor) it was ~15.
+    // look alone (the pause's 50 ms floor) it was 12.
     expect(busy.looksPast).toBeGreaterThanOrEqual(1);
     expect(busy.looksPast).toBeLessThanOrEqual(4);
   });
