@@ -10,6 +10,8 @@ import { sleep } from "@/scripts/chaos/random";
 
 export interface Reception {
   status: number;
+  /** When the request arrived (ms since epoch): a kill after it may lose the outcome. */
+  requestedAt: number;
   /** When the answer was sent (ms since epoch). */
   at: number;
 }
@@ -92,12 +94,13 @@ export async function startChaosReceiver(spec: ReceiverSpec, random: Random): Pr
       res.writeHead(400).end();
       return;
     }
+    const requestedAt = Date.now();
     const { status, delayMs } = spec.answer(seq, random);
     if (delayMs) await sleep(delayMs);
     // Recorded as the answer is sent: from here on the receiver has processed the event, and
     // a crash before the app records the outcome makes a duplicate, never a loss.
     const list = ledger.get(eventId) ?? [];
-    list.push({ status, at: Date.now() });
+    list.push({ status, requestedAt, at: Date.now() });
     ledger.set(eventId, list);
     res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ ok: status < 300 }));
   };
