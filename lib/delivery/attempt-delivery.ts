@@ -10,6 +10,7 @@ import { newId } from "@/lib/db/ids";
 import { postWebhook, type PostOutcome } from "@/lib/delivery/http-post";
 import { MAX_EVENT_AGE_MS, nextRetryDelayMs, type RetryPolicy } from "@/lib/delivery/retry-policy";
 import { leaseDelivery, STILL_PENDING, type DueDelivery } from "@/lib/delivery/due-delivery";
+import { retryWhileDatabaseAway } from "@/lib/http/db-errors";
 import { signRequest, type SignatureProfile } from "@/lib/signing/sign-request";
 import { rollUpAttemptsSql } from "@/lib/stats/attempt-rollups";
 import { signingSecrets } from "@/lib/webhooks/webhooks";
@@ -122,7 +123,7 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
   // starts it, and a failure that crosses the auto-disable threshold (or a 410) disables it.
   const endsStreak = outcome.ok && due.failingSince !== null;
   const marksStreak = !outcome.ok && (!due.failingSince || decision.disableWebhook !== undefined);
-  const recorded = await recordAttempt({
+  const recorded = await retryWhileDatabaseAway(() => recordAttempt({
     deliveryId: due.id,
     // Only the lease holder (or, without a dispatcher, whoever finds it still pending) may move it.
     leaseOwner,
@@ -150,7 +151,7 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
     touchesWebhook: endsStreak || marksStreak,
     failingSince: endsStreak ? null : (due.failingSince ?? now),
     disableReason: marksStreak ? (decision.disableWebhook ?? null) : null,
-  });
+  }), RECORD_RETRY_MS);
   if (!recorded) return null;
   return { deliveryId: due.id, attemptId, state: decision.state, outcome, nextAttemptAt: decision.nextAttemptAt };
 }
@@ -303,6 +304,15 @@ async function writeRecords(batch: AttemptRecord[]): Promise<Set<string>> {
  * receiver already has the request, and the webhook's slot is already free.
  */
 const RECORD_INTERVAL_MS = 20;
+
+/**
+ * How long an outcome waits for a database that cannot be reached (a restart, a failover)
+ * before it is dropped. A dropped outcome is not lost: the delivery goes out again when its
+ * lease expires, but the receiver then gets it twice. The statement is safe to repeat (its
+ * first run may have committed unseen): it only moves a delivery its lease holder still holds,
+ * and the attempt's id is its key.
+ */
+const RECORD_RETRY_MS = 10_000;
 
 /** Records one attempt with the next batch; resolves to whether it counted (the caller still held the delivery). */
 const recordAttempt = batched(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDatabaseUnavailable } from "@/lib/http/db-errors";
+import { isDatabaseUnavailable, retryWhileDatabaseAway } from "@/lib/http/db-errors";
 
 describe("isDatabaseUnavailable", () => {
   // Seen by `npm run chaos` when PostgreSQL restarted under the app: a publish whose pooled
@@ -25,5 +25,41 @@ describe("isDatabaseUnavailable", () => {
   it("leaves other errors alone", () => {
     expect(isDatabaseUnavailable(new Error("duplicate key value violates unique constraint"))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
+  });
+});
+
+describe("retryWhileDatabaseAway", () => {
+  const away = () => Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+
+  it("runs the work again while the database is away, and returns what it returns once back", async () => {
+    let calls = 0;
+    const result = await retryWhileDatabaseAway(async () => {
+      calls++;
+      if (calls < 3) throw away();
+      return "recorded";
+    }, 5_000);
+    expect(result).toBe("recorded");
+    expect(calls).toBe(3);
+  });
+
+  it("throws any other error at once", async () => {
+    let calls = 0;
+    const failing = retryWhileDatabaseAway(async () => {
+      calls++;
+      throw new Error("duplicate key value violates unique constraint");
+    }, 5_000);
+    await expect(failing).rejects.toThrow("duplicate key");
+    expect(calls).toBe(1);
+  });
+
+  it("gives up with the database's error once its time is spent", async () => {
+    let calls = 0;
+    const failing = retryWhileDatabaseAway(async () => {
+      calls++;
+      throw away();
+    }, 600);
+    await expect(failing).rejects.toThrow("ECONNREFUSED");
+    // 250 ms, then 500 ms would pass 600 ms: two calls.
+    expect(calls).toBe(2);
   });
 });

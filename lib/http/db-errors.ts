@@ -17,6 +17,22 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Runs `work`, again while the database cannot be reached (waiting 250 ms, then twice as long
+ * each time up to 2 s), for at most `forMs`; any other error, or the last one, is thrown.
+ */
+export async function retryWhileDatabaseAway<T>(work: () => Promise<T>, forMs: number): Promise<T> {
+  const giveUpAt = Date.now() + forMs;
+  for (let waitMs = 250; ; waitMs = Math.min(waitMs * 2, 2_000)) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || Date.now() + waitMs > giveUpAt) throw error;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+}
+
 export function prismaErrorToApiError(error: unknown): ApiError | undefined {
   const code = (error as { code?: string })?.code;
   if (code === "P2025") return new ApiError("not_found", "not found");
