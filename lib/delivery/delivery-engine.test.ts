@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { Client } from "pg";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { db } from "@/lib/db/client";
 import { createDispatcher, type Dispatcher, type WorkSource } from "@/lib/delivery/dispatcher";
@@ -346,6 +347,40 @@ describe("the embedded dispatcher", () => {
     expect(deliveryAnnouncement([])).toBe("delivery");
     const many = Array.from({ length: 1000 }, (_, i) => `wh_${String(i).padStart(26, "0")}`);
     expect(deliveryAnnouncement(many)).toBe("delivery");
+  });
+
+  it("records an answered attempt once the database is back, rather than sending it again", async () => {
+    // Another session holds the delivery's row while the receiver answers, so the engine's
+    // recording statement waits; that backend is then terminated (as a restart would), and the
+    // row let go. The outcome must be recorded on a new connection, not dropped to be sent again.
+    const holder = new Client({ connectionString: process.env.DATABASE_URL });
+    await holder.connect();
+    try {
+      receiver = await startReceiver(async () => {
+        await holder.query("BEGIN");
+        await holder.query("SELECT 1 FROM deliveries FOR UPDATE");
+        return 200;
+      });
+      await createWebhook({ events: ["order.created"] });
+      await startDispatcher();
+      const res = await publish({ type: "order.created", data: { restart: true } });
+      const deliveryId = res.body.data.deliveries[0].id;
+      const waiting = await eventually(async () => {
+        const { rows } = await holder.query<{ pid: number }>(
+          // The one backend waiting for a row lock: the recording statement (its text is cut at 1 KB).
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return rows[0]?.pid;
+      });
+      await holder.query("SELECT pg_terminate_backend($1)", [waiting]);
+      await new Promise((r) => setTimeout(r, 100));
+      await holder.query("ROLLBACK");
+      await eventually(async () => (await deliveryOf(deliveryId)).status === "succeeded", 5_000);
+      expect((await deliveryOf(deliveryId)).attempts).toBe(1);
+      expect(receiver.requests).toHaveLength(1);
+    } finally {
+      await holder.end();
+    }
   });
 
   it("runs fewer of a slow webhook's deliveries at once than of a fast one's", async () => {
