@@ -232,7 +232,7 @@ export function formatSummary(result: ChaosResult): string {
   const { published, delivered, dead, duplicates, missing } = result;
   const lines = [
     `${result.name} (seed ${result.seed}, ${(result.durationMs / 1000).toFixed(0)} s): ${result.ok ? "OK" : "FAILED"}`,
-    `  published ${published}, delivered ${delivered}, dead ${dead}, duplicates ${duplicates}, missing ${missing}`,
+    `  published ${published}, delivered ${delivered}, dead ${dead}, duplicates ${duplicates} (${result.restartDuplicates} only around a database restart), missing ${missing}`,
     `  deliveries ${result.deliveries}, attempts ${result.attempts}, unexplained duplicates ${result.unexplainedDuplicates}, lost 202s ${result.lost}, pending at end ${result.pendingAtEnd}, leases at end ${result.leasesAtEnd}`,
     `  publisher: ${JSON.stringify(result.publisher.statuses)} by status, ${result.publisher.connectionErrors} refused connections, ${result.publisher.acceptedAsDuplicate} accepted on a retry as duplicate`,
     `  metrics at the end: ${Object.entries(result.metrics).map(([k, v]) => `${k} ${v}`).join(", ")}`,

@@ -25,6 +25,12 @@ export interface LedgerSummary {
 export interface ChaosReport extends LedgerSummary {
   /** Duplicates whose earlier copies were not answered around a disruption. */
   unexplainedDuplicates: number;
+  /**
+   * Duplicates that only a database restart explains: an answered attempt whose outcome could
+   * not be recorded while PostgreSQL was away. Outcomes are recorded again once it is back (for
+   * up to 10 s), so a short restart should leave none.
+   */
+  restartDuplicates: number;
   /** Planned events the publisher could not get accepted before its deadline. */
   notAccepted: number;
   /** Accepted (202) but not in the database. */
@@ -101,10 +107,12 @@ export async function verifyRun(input: VerifyInput): Promise<ChaosReport> {
   const rowByPair = new Map(rows.map((r) => [`${r.eventId}|${receiverByWebhook.get(r.webhookId)?.spec.name}`, r]));
   const storedEvents = new Set(rows.map((r) => r.eventId));
 
-  const inDisruption = (at: number) =>
-    disruptions.some((d) => (d.kind === "app-kill" ? at >= d.at - IN_FLIGHT_SLACK_MS && at <= d.at + 1000 : at >= d.at - IN_FLIGHT_SLACK_MS && at <= d.until + IN_FLIGHT_SLACK_MS));
+  const inWindow = (d: (typeof disruptions)[number], at: number) =>
+    d.kind === "app-kill" ? at >= d.at - IN_FLIGHT_SLACK_MS && at <= d.at + 1000 : at >= d.at - IN_FLIGHT_SLACK_MS && at <= d.until + IN_FLIGHT_SLACK_MS;
+  const inDisruption = (at: number) => disruptions.some((d) => inWindow(d, at));
+  const onlyRestartExplains = (at: number) => !disruptions.some((d) => d.kind === "app-kill" && inWindow(d, at)) && inDisruption(at);
 
-  let deliveries = 0, delivered = 0, dead = 0, duplicates = 0, missing = 0, unexplainedDuplicates = 0, lost = 0;
+  let deliveries = 0, delivered = 0, dead = 0, duplicates = 0, missing = 0, unexplainedDuplicates = 0, restartDuplicates = 0, lost = 0;
   const expectedPairs = new Set<string>();
   for (const event of planned) {
     if (!publish.accepted.has(event.id)) continue;
@@ -131,10 +139,11 @@ export async function verifyRun(input: VerifyInput): Promise<ChaosReport> {
           // database going away must explain each.
           // By when the request arrived, not when it was answered: a slow receiver answers a
           // request that came just before a kill up to a second after it.
-          if (!successes.slice(0, -1).every((s) => inDisruption(s.requestedAt))) {
+          const earlier = successes.slice(0, -1);
+          if (!earlier.every((s) => inDisruption(s.requestedAt))) {
             unexplainedDuplicates += 1;
             note(`${event.id} → ${name}: delivered ${successes.length} times, not around a disruption (${successes.map((s) => new Date(s.at).toISOString()).join(", ")})`);
-          }
+          } else if (earlier.some((s) => onlyRestartExplains(s.requestedAt))) restartDuplicates += 1;
         }
       } else if (row.status === "dead" && row.deadLetter) {
         dead += 1;
@@ -170,6 +179,7 @@ export async function verifyRun(input: VerifyInput): Promise<ChaosReport> {
     duplicates,
     missing,
     unexplainedDuplicates,
+    restartDuplicates,
     notAccepted,
     lost,
     unexpectedDeliveries,
