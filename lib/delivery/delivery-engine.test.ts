@@ -373,7 +373,6 @@ describe("the embedded dispatcher", () => {
         return rows[0]?.pid;
       });
       await holder.query("SELECT pg_terminate_backend($1)", [waiting]);
-      await new Promise((r) => setTimeout(r, 100));
       await holder.query("ROLLBACK");
       await eventually(async () => (await deliveryOf(deliveryId)).status === "succeeded", 5_000);
       expect((await deliveryOf(deliveryId)).attempts).toBe(1);
