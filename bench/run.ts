@@ -146,6 +146,9 @@ export async function runOnce({ sizes, only, progress }: RunOptions): Promise<Ru
       const { rows } = await sql.query(`SELECT account_id FROM api_keys WHERE key_hash = $1`, [createHash("sha256").update(apiKey).digest("hex")]);
       const ctx: ScenarioContext = { app, sql, databaseUrl, receivers, accountId: rows[0].account_id, apiKey, progress };
       progress.done(`listening on ${app.baseUrl}, ${Math.round((await app.memory()).rssMb)} MB`);
+      // The peak so far after each scenario, to tell which one sets the run's peak.
+      const peakRssAfter: Record<string, number> = { start: Math.round((await app.memory()).peakRssMb) };
+      const notePeak = async (scenario: string) => void (peakRssAfter[scenario] = Math.round((await app.memory()).peakRssMb));
 
       if (wanted("throughput")) {
         for (const endpoints of [1, 10]) {
@@ -156,6 +159,7 @@ export async function runOnce({ sizes, only, progress }: RunOptions): Promise<Ru
           else result.deliveries_per_s_10 = perSecond;
           details[`throughput_${endpoints}`] = { ...t, perSecond, seconds: round(t.seconds, 2) };
           progress.done(`${perSecond} deliveries/s (${t.deliveries} in ${t.seconds.toFixed(1)} s${t.duplicates ? `, ${t.duplicates} duplicates` : ""})`);
+          await notePeak(`throughput_${endpoints}`);
         }
         if (result.limit_deliveries_per_s) {
           if (result.deliveries_per_s_10) result.ratio_to_limit = round(result.deliveries_per_s_10 / result.limit_deliveries_per_s, 3);
@@ -168,6 +172,7 @@ export async function runOnce({ sizes, only, progress }: RunOptions): Promise<Ru
         result.latency_ms = { p50: l.p50, p95: l.p95, p99: l.p99 };
         details.latency = l;
         progress.done(`p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms${l.refused ? ` (${l.refused} refused)` : ""}`);
+        await notePeak("latency");
       }
       if (wanted("publish")) {
         progress.step(`publish API: ${sizes.publishRequests} requests over 64 connections`);
@@ -175,6 +180,7 @@ export async function runOnce({ sizes, only, progress }: RunOptions): Promise<Ru
         result.publish_per_s = Math.round(p.perSecond);
         details.publish = { ...p, perSecond: Math.round(p.perSecond), seconds: round(p.seconds, 2) };
         progress.done(`${Math.round(p.perSecond)} events/s accepted (${p.accepted}/${p.requests}, p99 ${p.p99Ms} ms)`);
+        await notePeak("publish");
       }
       if (wanted("slow")) {
         progress.step(`slow endpoint: ${sizes.slowPerSecond} events/s to 9 fast + 1 slow, ${sizes.slowSeconds} s per phase`);
@@ -182,6 +188,7 @@ export async function runOnce({ sizes, only, progress }: RunOptions): Promise<Ru
         result.slow_endpoint_p99_change = s.p99Change;
         details.slow_endpoint = s;
         progress.done(`fast p99 ${s.fastP99WithoutMs} ms → ${s.fastP99WithMs} ms (${s.p99Change === null ? "–" : `${(s.p99Change * 100).toFixed(1)} %`})`);
+        await notePeak("slow");
       }
       if (wanted("history")) {
         progress.step(`stats and logs with ${sizes.historyAttempts} attempts stored`);
@@ -190,10 +197,11 @@ export async function runOnce({ sizes, only, progress }: RunOptions): Promise<Ru
         result.logs_ms = h.logsMs;
         details.history = h;
         progress.done(`stats ${h.statsMs} ms, logs ${h.logsMs} ms (median of ${h.statsRunsMs.length})`);
+        await notePeak("history");
       }
       const memory = await app.memory();
       result.peak_rss_mb = Math.round(memory.peakRssMb);
-      details.memory = { peakRssMb: Math.round(memory.peakRssMb), finalRssMb: Math.round(memory.rssMb) };
+      details.memory = { peakRssMb: Math.round(memory.peakRssMb), finalRssMb: Math.round(memory.rssMb), peakRssAfter };
     }
   } finally {
     progress.step("stopping");
