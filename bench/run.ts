@@ -145,10 +145,13 @@ export async function runOnce({ sizes, only, progress }: RunOptions): Promise<Ru
       cleanups.unshift(() => sql.end());
       const { rows } = await sql.query(`SELECT account_id FROM api_keys WHERE key_hash = $1`, [createHash("sha256").update(apiKey).digest("hex")]);
       const ctx: ScenarioContext = { app, sql, databaseUrl, receivers, accountId: rows[0].account_id, apiKey, progress };
-      progress.done(`listening on ${app.baseUrl}, ${Math.round((await app.memory()).rssMb)} MB`);
+      const atStart = await app.memory();
+      progress.done(`listening on ${app.baseUrl}, ${Math.round(atStart.rssMb)} MB`);
       // The peak so far after each scenario, to tell which one sets the run's peak.
-      const peakRssAfter: Record<string, number> = { start: Math.round((await app.memory()).peakRssMb) };
-      const notePeak = async (scenario: string) => void (peakRssAfter[scenario] = Math.round((await app.memory()).peakRssMb));
+      const peakRssAfter: Record<string, number> = { start: Math.round(atStart.peakRssMb) };
+      const notePeak = async (scenario: string) => {
+        peakRssAfter[scenario] = Math.round((await app.memory()).peakRssMb);
+      };
 
       if (wanted("throughput")) {
         for (const endpoints of [1, 10]) {
