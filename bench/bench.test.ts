@@ -34,6 +34,10 @@ describe("npm run bench", () => {
       expect(Number.isFinite(value)).toBe(true);
       expect(value).toBeGreaterThan(0);
     }
+    // The peak after each scenario run, never above the run's peak.
+    const { peakRssAfter } = result.details.memory as { peakRssAfter: Record<string, number> };
+    expect(Object.keys(peakRssAfter)).toEqual(["start", "throughput_1", "throughput_10", "latency", "publish", "history"]);
+    for (const mb of Object.values(peakRssAfter)) expect(mb).toBeLessThanOrEqual(result.peak_rss_mb!);
     const summary = summarise([result], "smoke");
     expect(resultTable(summary)).toContain("ratio to limit");
   });
