@@ -262,6 +262,19 @@ describe("the embedded dispatcher", () => {
     expect(of(other.id)).toBe(3);
   });
 
+  it("a claim cut short by its limit serves a newly announced webhook before the older backlog of the ones it serves", async () => {
+    receiver = await startReceiver(200);
+    const busy = await createWebhook({ events: ["order.created"] });
+    const quiet = await createWebhook({ events: ["order.updated"] });
+    for (let i = 0; i < 5; i++) await publish({ type: "order.created", data: { i } });
+    await publish({ type: "order.updated", data: {} }); // newer than the busy webhook's backlog
+    // Oldest first, the one row would be the busy webhook's, and the quiet webhook's new event
+    // would wait behind the backlog of a webhook the dispatcher is already busy with.
+    const room = { byWebhook: new Map([[busy.id, 50], [quiet.id, 50]]), otherwise: 0, fresh: [quiet.id] };
+    const claimed = await claimDueDeliveries("claimer", 1, [], room);
+    expect(claimed.map((d) => d.webhookId)).toEqual([quiet.id]);
+  });
+
   it("a claim with no room for other webhooks refills only the ones it serves", async () => {
     receiver = await startReceiver(200);
     const served = await createWebhook({ events: ["order.created"] });
@@ -439,6 +452,56 @@ describe("the embedded dispatcher", () => {
     await eventually(async () => claims.inbound > before.inbound);
     await new Promise((r) => setTimeout(r, 100));
     expect(claims.delivery).toBe(before.delivery + 1);
+  });
+
+  it("a NOTIFY naming a new webhook while the dispatcher is full gets its work claimed first when a slot frees", async () => {
+    // In memory: group g1 has a long backlog, older than q's one new item. A claim takes the
+    // rows in the order the claim statement ranks them: a fresh group's first, then oldest first.
+    let backlog = 1_000;
+    let qPending = 0;
+    const claims: string[][] = [];
+    const startedGroups: string[] = [];
+    const finish: (() => void)[] = [];
+    const source: WorkSource<string> = {
+      name: "full",
+      async claim(_owner, limit, skip, room) {
+        const g1 = skip.includes("g1") ? [] : Array<string>(Math.min(backlog, room?.byWebhook.get("g1") ?? room?.otherwise ?? limit)).fill("g1");
+        const q = qPending > 0 && (room?.byWebhook.has("q") || (room?.otherwise ?? 0) > 0) ? ["q"] : [];
+        const taken = (room?.fresh?.includes("q") ? [...q, ...g1] : [...g1, ...q]).slice(0, limit);
+        claims.push(taken);
+        backlog -= taken.filter((g) => g === "g1").length;
+        qPending -= taken.filter((g) => g === "q").length;
+        return taken;
+      },
+      group: (item) => item,
+      run: (item) => new Promise<void>((resolve) => (startedGroups.push(item), finish.push(resolve))),
+      release: async (item) => void (item === "g1" ? backlog++ : qPending++),
+      nextDueAt: async () => null,
+    };
+    // Two running and two queued of g1 fill the dispatcher's four leases; g1 alone could take
+    // more (eight slots), so it stays among the groups each claim refills.
+    const dispatcher = createDispatcher([source], { concurrency: 2, perGroupConcurrency: 8, maxIdleMs: 60_000 });
+    await dispatcher.start();
+    dispatchers.push(dispatcher);
+    try {
+      await eventually(async () => startedGroups.length === 2);
+      qPending = 1;
+      await db().$executeRaw`SELECT pg_notify('hookrelay_work', 'full:q')`;
+      await new Promise((r) => setTimeout(r, 100));
+      // One g1 item finishes: a queued g1 item takes its slot, and one lease is free. The claim
+      // for it must take q's item, not a 5th of g1's older backlog (q then waited for the
+      // fairness look, or for g1's whole backlog).
+      const before = claims.length;
+      finish.shift()!();
+      await eventually(async () => claims.length > before);
+      expect(claims[before]).toEqual(["q"]);
+    } finally {
+      backlog = 0;
+      for (let i = 0; i < 100 && finish.length > 0; i++) {
+        finish.splice(0).forEach((done) => done());
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
   });
 
   it("a NOTIFY naming a webhook already at its cap leaves the engine responsive, and its work is taken once the webhook drains", async () => {

@@ -25,6 +25,8 @@ export interface ClaimRoom {
   byWebhook: Map<string, number>;
   /** Any other group; 0: look only at the groups in `byWebhook`. */
   otherwise: number;
+  /** Groups in `byWebhook` that this dispatcher holds nothing of (new work a NOTIFY named): a claim cut short by its limit serves them first. */
+  fresh?: string[];
 }
 
 /** A kind of leased work the dispatcher drives: outbound deliveries, inbound events, … */
@@ -311,18 +313,23 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     // No more than the groups can take, so a claim does not read rows only to pass them over.
     const limit = Math.min(claimLimit(), room);
     if (limit <= 0) {
-      // The served groups are at their caps: nothing to claim until one of them drains. They
-      // are refilled then, as after any claim that skipped them — those a NOTIFY named too
-      // (served ones: a new group would have had room).
-      for (const group of [...skip, ...state.announced]) state.moreIn.add(group);
-      state.announced.clear();
+      // The served groups are at their caps, or the dispatcher is full: nothing to claim until
+      // something drains. Served groups are refilled then, as after any claim that skipped
+      // them. New groups a NOTIFY named stay announced, so that the next claim serves them
+      // first, before the served groups' older backlog.
+      for (const group of skip) state.moreIn.add(group);
+      for (const group of state.announced) {
+        if (!known.has(group)) continue;
+        state.moreIn.add(group);
+        state.announced.delete(group);
+      }
       if (!lookPast) state.exhausted = true;
       return false;
     }
     // Cleared before the claim, so that work announced while it runs is looked for next time.
     if (lookPast) state.othersMayWait = false;
     if (!fairness) state.announced.clear();
-    const items = await state.source.claim(owner, limit, skip, { byWebhook, otherwise: lookPast ? newGroupCap : 0 });
+    const items = await state.source.claim(owner, limit, skip, { byWebhook, otherwise: lookPast ? newGroupCap : 0, fresh: announced });
     if (!fairness) state.exhausted = items.length < limit;
     if (lookPast && items.length >= limit) state.othersMayWait = true;
     if (stopped) {

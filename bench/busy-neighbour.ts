@@ -1,0 +1,69 @@
+// One webhook with a long backlog and a quiet one beside it, the engine in this process: how long
+// the quiet webhook's new events wait while the busy one's backlog drains (publish → recorded
+// outcome). A busy tenant must not hold up everyone else. `npx tsx bench/busy-neighbour.ts
+// [backlog]` (default 40 000); like `bench/engine.ts`, a tool for comparing changes, not a figure
+// of `npm run bench`.
+import { Client } from "pg";
+import { seedBacklog } from "@/bench/seed";
+import { connectBenchDatabase } from "@/bench/engine";
+import { sleep } from "@/bench/numbers";
+
+const QUIET_EVENTS = 40;
+
+async function main() {
+  const { startBenchPostgres } = await import("@/bench/postgres");
+  const { startReceivers } = await import("@/bench/receivers");
+  const backlog = Number(process.argv[2] ?? 40000);
+  const pg = await startBenchPostgres();
+  const receivers = await startReceivers();
+  const { urls } = await receivers.listen([0, 0]);
+  const databaseUrl = await pg.createDatabase("neighbour");
+  await connectBenchDatabase(databaseUrl);
+  const { createAccount } = await import("@/lib/accounts/accounts");
+  const { createWebhook } = await import("@/lib/webhooks/webhooks");
+  const { createDispatcher } = await import("@/lib/delivery/dispatcher");
+  const { deliveryWork } = await import("@/lib/delivery/delivery-work");
+  const { createWebhookInput } = await import("@/lib/webhooks/webhook-input");
+  const { publishEvent } = await import("@/lib/events/publish");
+  const { config } = await import("@/lib/config");
+  const account = await createAccount("bench busy neighbour");
+  const busy = (await createWebhook(account.id, createWebhookInput.parse({ name: "busy", url: urls[0], events: ["order.created"] }))).webhook.id;
+  const quiet = (await createWebhook(account.id, createWebhookInput.parse({ name: "quiet", url: urls[1], events: ["customer.created"] }))).webhook.id;
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  await seedBacklog(client, { accountId: account.id, webhookIds: [busy], events: backlog, eventType: "order.created" });
+  const dispatcher = createDispatcher([deliveryWork], { concurrency: config().deliveryConcurrency, perGroupConcurrency: config().deliveryConcurrencyPerWebhook });
+  await dispatcher.start();
+  await sleep(500); // the busy webhook's backlog is being drained
+  for (let i = 0; i < QUIET_EVENTS; i++) {
+    await publishEvent(account.id, { type: "customer.created", data: { i }, id: undefined });
+    await sleep(50);
+  }
+  for (;;) {
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'pending'`);
+    if (rows[0].n === 0) break;
+    await sleep(100);
+  }
+  const { rows } = await client.query(
+    `SELECT extract(epoch FROM d.completed_at - e.created_at) * 1000 AS ms FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.webhook_id = $1 ORDER BY e.created_at`,
+    [quiet],
+  );
+  const ms = rows.map((r) => Math.round(Number(r.ms)));
+  const { rows: b } = await client.query(`SELECT extract(epoch FROM max(completed_at) - min(completed_at)) AS s FROM deliveries WHERE webhook_id = $1`, [busy]);
+  console.log(`busy backlog ${backlog} drained in ${Number(b[0].s).toFixed(2)} s; quiet webhook's latencies (ms): ${ms.join(" ")}`);
+  const sorted = [...ms].sort((a, c) => a - c);
+  console.log(`quiet median ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted[sorted.length - 1]} ms`);
+  await dispatcher.stop();
+  await client.end();
+  const { disconnectDb } = await import("@/lib/db/client");
+  await disconnectDb();
+  await receivers.close();
+  await pg.stop();
+}
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
