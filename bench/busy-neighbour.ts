@@ -7,6 +7,8 @@ import { Client } from "pg";
 import { seedBacklog } from "@/bench/seed";
 import { connectBenchDatabase } from "@/bench/engine";
 import { sleep } from "@/bench/numbers";
+import type { BenchPostgres } from "@/bench/postgres";
+import type { Receivers } from "@/bench/receivers";
 
 const QUIET_EVENTS = 40;
 
@@ -16,6 +18,17 @@ async function main() {
   const backlog = Number(process.argv[2] ?? 40000);
   const pg = await startBenchPostgres();
   const receivers = await startReceivers();
+  try {
+    await measure(pg, receivers, backlog);
+  } finally {
+    const { disconnectDb } = await import("@/lib/db/client");
+    await disconnectDb();
+    await receivers.close();
+    await pg.stop();
+  }
+}
+
+async function measure(pg: BenchPostgres, receivers: Receivers, backlog: number) {
   const { urls } = await receivers.listen([0, 0]);
   const databaseUrl = await pg.createDatabase("neighbour");
   await connectBenchDatabase(databaseUrl);
@@ -34,15 +47,15 @@ async function main() {
   await seedBacklog(client, { accountId: account.id, webhookIds: [busy], events: backlog, eventType: "order.created" });
   const dispatcher = createDispatcher([deliveryWork], { concurrency: config().deliveryConcurrency, perGroupConcurrency: config().deliveryConcurrencyPerWebhook });
   await dispatcher.start();
-  await sleep(500); // the busy webhook's backlog is being drained
-  for (let i = 0; i < QUIET_EVENTS; i++) {
-    await publishEvent(account.id, { type: "customer.created", data: { i }, id: undefined });
-    await sleep(50);
-  }
-  for (;;) {
-    const { rows } = await client.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'pending'`);
-    if (rows[0].n === 0) break;
-    await sleep(100);
+  try {
+    await sleep(500); // the busy webhook's backlog is being drained
+    for (let i = 0; i < QUIET_EVENTS; i++) {
+      await publishEvent(account.id, { type: "customer.created", data: { i }, id: undefined });
+      await sleep(50);
+    }
+    while ((await client.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'pending'`)).rows[0].n > 0) await sleep(100);
+  } finally {
+    await dispatcher.stop();
   }
   const { rows } = await client.query(
     `SELECT extract(epoch FROM d.completed_at - e.created_at) * 1000 AS ms FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.webhook_id = $1 ORDER BY e.created_at`,
@@ -53,12 +66,7 @@ async function main() {
   console.log(`busy backlog ${backlog} drained in ${Number(b[0].s).toFixed(2)} s; quiet webhook's latencies (ms): ${ms.join(" ")}`);
   const sorted = [...ms].sort((a, c) => a - c);
   console.log(`quiet median ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted[sorted.length - 1]} ms`);
-  await dispatcher.stop();
   await client.end();
-  const { disconnectDb } = await import("@/lib/db/client");
-  await disconnectDb();
-  await receivers.close();
-  await pg.stop();
 }
 main().then(
   () => process.exit(0),
