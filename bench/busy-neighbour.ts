@@ -5,7 +5,7 @@
 // of `npm run bench`.
 import { Client } from "pg";
 import { seedBacklog } from "@/bench/seed";
-import { connectBenchDatabase } from "@/bench/engine";
+import { connectBenchDatabase, createBenchDispatcher, createBenchWebhook } from "@/bench/engine";
 import { sleep } from "@/bench/numbers";
 import type { BenchPostgres } from "@/bench/postgres";
 import type { Receivers } from "@/bench/receivers";
@@ -33,19 +33,14 @@ async function measure(pg: BenchPostgres, receivers: Receivers, backlog: number)
   const databaseUrl = await pg.createDatabase("neighbour");
   await connectBenchDatabase(databaseUrl);
   const { createAccount } = await import("@/lib/accounts/accounts");
-  const { createWebhook } = await import("@/lib/webhooks/webhooks");
-  const { createDispatcher } = await import("@/lib/delivery/dispatcher");
-  const { deliveryWork } = await import("@/lib/delivery/delivery-work");
-  const { createWebhookInput } = await import("@/lib/webhooks/webhook-input");
   const { publishEvent } = await import("@/lib/events/publish");
-  const { config } = await import("@/lib/config");
   const account = await createAccount("bench busy neighbour");
-  const busy = (await createWebhook(account.id, createWebhookInput.parse({ name: "busy", url: urls[0], events: ["order.created"] }))).webhook.id;
-  const quiet = (await createWebhook(account.id, createWebhookInput.parse({ name: "quiet", url: urls[1], events: ["customer.created"] }))).webhook.id;
+  const busy = await createBenchWebhook(account.id, "busy", urls[0], ["order.created"]);
+  const quiet = await createBenchWebhook(account.id, "quiet", urls[1], ["customer.created"]);
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   await seedBacklog(client, { accountId: account.id, webhookIds: [busy], events: backlog, eventType: "order.created" });
-  const dispatcher = createDispatcher([deliveryWork], { concurrency: config().deliveryConcurrency, perGroupConcurrency: config().deliveryConcurrencyPerWebhook });
+  const dispatcher = await createBenchDispatcher();
   await dispatcher.start();
   try {
     await sleep(500); // the busy webhook's backlog is being drained

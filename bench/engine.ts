@@ -37,25 +37,34 @@ export async function connectBenchDatabase(databaseUrl: string): Promise<void> {
   resetConfig();
 }
 
+/** A webhook created as the API would, after `connectBenchDatabase`; returns its id. */
+export async function createBenchWebhook(accountId: string, name: string, url: string, events: string[]): Promise<string> {
+  const { createWebhook } = await import("@/lib/webhooks/webhooks");
+  const { createWebhookInput } = await import("@/lib/webhooks/webhook-input");
+  return (await createWebhook(accountId, createWebhookInput.parse({ name, url, events }))).webhook.id;
+}
+
+/** The embedded engine's dispatcher for deliveries, with the app's concurrency settings (not started). */
+export async function createBenchDispatcher() {
+  const { createDispatcher } = await import("@/lib/delivery/dispatcher");
+  const { deliveryWork } = await import("@/lib/delivery/delivery-work");
+  const { config } = await import("@/lib/config");
+  return createDispatcher([deliveryWork], { concurrency: config().deliveryConcurrency, perGroupConcurrency: config().deliveryConcurrencyPerWebhook });
+}
+
 export async function measureEngine(input: EngineInput): Promise<EngineResult> {
   await connectBenchDatabase(input.databaseUrl);
   const { createAccount } = await import("@/lib/accounts/accounts");
-  const { createWebhook } = await import("@/lib/webhooks/webhooks");
-  const { createDispatcher } = await import("@/lib/delivery/dispatcher");
-  const { deliveryWork } = await import("@/lib/delivery/delivery-work");
-  const { createWebhookInput } = await import("@/lib/webhooks/webhook-input");
-
   const account = await createAccount("bench engine");
   const webhookIds: string[] = [];
-  for (const url of input.receiverUrls) webhookIds.push((await createWebhook(account.id, createWebhookInput.parse({ name: "bench", url, events: ["*"] }))).webhook.id);
+  for (const url of input.receiverUrls) webhookIds.push(await createBenchWebhook(account.id, "bench", url, ["*"]));
 
   const client = new Client({ connectionString: input.databaseUrl });
   await client.connect();
   const { deliveries, committedAt } = await seedBacklog(client, { accountId: account.id, webhookIds, events: input.events, eventType: "order.created" });
   await client.end();
 
-  const { config } = await import("@/lib/config");
-  const dispatcher = createDispatcher([deliveryWork], { concurrency: config().deliveryConcurrency, perGroupConcurrency: config().deliveryConcurrencyPerWebhook });
+  const dispatcher = await createBenchDispatcher();
   const statements = process.env.BENCH_COUNT_STATEMENTS ? await countStatements() : undefined;
   const sql = new Client({ connectionString: input.databaseUrl });
   await sql.connect();
