@@ -4,7 +4,7 @@
 // (rows read only to be dropped), never timed.
 import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "@/lib/db/client";
-import { claimStatement } from "@/lib/delivery/due-delivery";
+import { claimStatement, NEXT_DUE } from "@/lib/delivery/due-delivery";
 
 const WEBHOOKS = 10;
 const FINISHED_EVENTS = 2_000;
@@ -103,9 +103,47 @@ describe("the claim's plan with statistics that say nothing is pending", () => {
     expect(rowsDropped(served.plan)).toBe(0);
   });
 
+  it("the fairness look at work that came due lately does not step over the slow backlog; the full look does", async () => {
+    // The dispatcher serves every webhook but the last fast one, whose 30 rows (due 1 s ago)
+    // are what the look is after. The slow backlog came due a minute ago.
+    const served = [slow, ...fast.slice(0, -1)];
+    const lately = await explainClaim("planner", 99, served, { byWebhook: new Map(), otherwise: 32, dueWithinMs: 5_000 });
+    expect(lately.leased).toBe(FAST_PENDING);
+    expect(rowsDropped(lately.plan)).toBeLessThanOrEqual(FAST_PENDING * (fast.length - 1));
+    const full = await explainClaim("planner", 99, served, { byWebhook: new Map(), otherwise: 32 });
+    expect(full.leased).toBe(FAST_PENDING);
+    expect(rowsDropped(full.plan)).toBeGreaterThanOrEqual(SLOW_BACKLOG);
+  });
+
   it("steps over the slow backlog once to take new webhooks' work", async () => {
     const { plan, leased } = await explainClaim("planner", 99, [slow], { byWebhook: new Map(), otherwise: 32 });
     expect(leased).toBe(99);
     expect(rowsDropped(plan)).toBeLessThanOrEqual(queue);
+  });
+});
+
+describe("the idle dispatcher's look for the next due time", () => {
+  it("does not step over an inactive webhook's parked backlog", async () => {
+    const client = await sql().connect();
+    try {
+      await client.query("BEGIN");
+      // The slow webhook disabled: its backlog is parked, due a minute ago. An active webhook has a retry due in a minute.
+      await client.query(`UPDATE webhooks SET is_active = false WHERE id = $1`, [slow]);
+      await client.query(
+        `INSERT INTO deliveries (id, account_id, webhook_id, event_id, next_attempt_at)
+         VALUES ('dlv_plan_retry', 'acct_plan', $1, 'evt_plan_1', (now() + interval '1 minute') AT TIME ZONE 'UTC')`,
+        [fast[0]],
+      );
+      await client.query(`UPDATE deliveries SET next_attempt_at = next_attempt_at - interval '1 minute' WHERE id LIKE 'dlv_plan_fast_%'`);
+      const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${NEXT_DUE.text}`);
+      const [{ Plan: plan }] = rows[0]["QUERY PLAN"] as [{ Plan: PlanNode & { "Actual Rows": number } }];
+      const next = await client.query<{ at: Date }>(NEXT_DUE.text);
+      await client.query("ROLLBACK");
+      expect(next.rows[0].at.getTime()).toBeGreaterThan(Date.now());
+      expect(plan["Actual Rows"]).toBe(1);
+      expect(rowsDropped(plan)).toBe(0);
+    } finally {
+      client.release();
+    }
   });
 });

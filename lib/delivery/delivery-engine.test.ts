@@ -323,6 +323,44 @@ describe("the embedded dispatcher", () => {
     expect(receiver.requests.length).toBeLessThan(1000);
   });
 
+  it("while busy, looks for unannounced work mostly among what came due lately, and finds older work in a full look every maxIdleMs", async () => {
+    receiver = await startReceiver(async () => {
+      await new Promise((r) => setTimeout(r, 40));
+      return 200;
+    });
+    const busy = await createWebhook({ events: ["order.created"] });
+    const quiet = await createWebhook({ events: ["order.updated"] });
+    const { accountId } = await db().webhook.findUniqueOrThrow({ where: { id: busy.id } });
+    // Written without a NOTIFY: a backlog of 2 000 (16 at a time, 40 ms each: five seconds of work).
+    const insertDue = (webhookId: string, prefix: string, n: number, dueAgo: string) => db().$executeRawUnsafe(
+      `WITH e AS (
+         INSERT INTO events (id, account_id, type, data) SELECT 'evt_${prefix}_' || i, $1, $3, '{}' FROM generate_series(1, $2::int) AS i RETURNING id
+       ) INSERT INTO deliveries (id, account_id, webhook_id, event_id, next_attempt_at)
+         SELECT 'dlv' || substr(e.id, 4), $1, $4, e.id, (now() - $5::interval) AT TIME ZONE 'UTC' FROM e`,
+      accountId, n, webhookId === busy.id ? "order.created" : "order.updated", webhookId, dueAgo);
+    await insertDue(busy.id, "backlog", 2000, "0 s");
+    // The fairness looks (claims past every webhook served): how far back each looked.
+    const looks: (number | undefined)[] = [];
+    const watched: typeof deliveryWork = {
+      ...deliveryWork,
+      claim: (owner, limit, skip, room) => {
+        if (room && room.byWebhook.size === 0 && skip.length > 0) looks.push(room.dueWithinMs);
+        return deliveryWork.claim(owner, limit, skip, room);
+      },
+    };
+    const dispatcher = createDispatcher([watched], { concurrency: 64, perGroupConcurrency: 16, maxIdleMs: 1_000 });
+    await dispatcher.start();
+    dispatchers.push(dispatcher);
+    await eventually(async () => receiver.requests.length >= 100);
+    // Due an hour ago, as a delivery whose lease expired: only a full look finds it.
+    await insertDue(quiet.id, "old", 1, "1 hour");
+    await eventually(async () => receiver.requests.some((r) => JSON.parse(r.body).type === "order.updated"), 3_000);
+    expect(receiver.requests.length).toBeLessThan(2000);
+    const recent = looks.filter((ms) => ms !== undefined);
+    expect(recent.length).toBeGreaterThan(looks.length / 2);
+    for (const ms of recent) expect(ms).toBeLessThan(1_500);
+  });
+
   it("a publish's NOTIFY names its webhooks, whose work is then looked up by itself, not by looking past a busy webhook's backlog", async () => {
     receiver = await startReceiver(async () => {
       await new Promise((r) => setTimeout(r, 20));

@@ -10,9 +10,10 @@
 // without a database round trip per delivery, and nothing is claimed only to be handed back.
 // A queued item that waited too long (its lease running out) is handed back instead of run.
 // A publish's NOTIFY names the webhooks with new work, and those are looked up by themselves.
-// Only a claim after an announcement that names none (a replay, a timer, the start) and the
-// periodic fairness look step through the whole queue for other groups' due work; the refills
-// in between read only the served and named groups' rows.
+// Only a claim after an announcement that names none (a replay, a timer, the start) and, once
+// in `maxIdleMs`, the periodic fairness look step through the whole queue for other groups' due
+// work; the fairness looks in between read only what came due since the previous one, and the
+// refills only the served and named groups' rows.
 import { Client } from "pg";
 import { databaseUrl } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
@@ -27,6 +28,8 @@ export interface ClaimRoom {
   otherwise: number;
   /** Groups in `byWebhook` that this dispatcher holds nothing of (new work a NOTIFY named): a claim cut short by its limit serves them first. */
   fresh?: string[];
+  /** Look past the groups in `byWebhook` only for work that came due within this many ms (unset: all due work). A source may look at more. */
+  dueWithinMs?: number;
 }
 
 /** A kind of leased work the dispatcher drives: outbound deliveries, inbound events, … */
@@ -94,6 +97,14 @@ const MAX_QUEUED_MS = 10_000;
 /** Bounds of the pause before looking past busy groups for other groups' due work. */
 const FAIRNESS_MIN_MS = 50;
 const FAIRNESS_COST_FACTOR = 20;
+/**
+ * Most fairness looks read only the work that came due since the previous look (plus this
+ * overlap, for a row committed late): retries of groups this dispatcher does not serve. A look
+ * at all due work, which steps over every served group's backlog, comes once in `maxIdleMs` (or
+ * less often when it is expensive): it finds what came due long ago yet nobody took, as the
+ * idle timer does — a lease that expired, work another instance handed back.
+ */
+const LOOK_OVERLAP_MS = 100;
 
 interface Queued<T> {
   item: T;
@@ -165,6 +176,9 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
   let fairnessDue = false;
   let fairnessDelayMs = FAIRNESS_MIN_MS;
   let lastFairnessAt = 0;
+  let lastLookStartedAt = 0;
+  let fullLookDelayMs = maxIdleMs;
+  let lastFullLookAt = -Infinity;
   let timer: NodeJS.Timeout | undefined;
   let timerAt = Infinity;
   let pumpDone: Promise<void> = Promise.resolve();
@@ -289,7 +303,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
   const wantsClaim = () => !stopped && claimLimit() > 0 && (fairnessDue || states.some(hungry));
 
   /** Claims for `state`; false when there was no room to claim anything (no round trip). */
-  async function claimInto<T>(state: SourceState<T>, fairness: boolean): Promise<boolean> {
+  async function claimInto<T>(state: SourceState<T>, fairness: boolean, dueWithinMs?: number): Promise<boolean> {
     const known = new Set([...state.running.keys(), ...state.queues.keys(), ...state.moreIn]);
     const skip: string[] = [];
     const byWebhook = new Map<string, number>();
@@ -329,7 +343,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     // Cleared before the claim, so that work announced while it runs is looked for next time.
     if (lookPast) state.othersMayWait = false;
     if (!fairness) state.announced.clear();
-    const items = await state.source.claim(owner, limit, skip, { byWebhook, otherwise: lookPast ? newGroupCap : 0, fresh: announced });
+    const items = await state.source.claim(owner, limit, skip, { byWebhook, otherwise: lookPast ? newGroupCap : 0, fresh: announced, dueWithinMs });
     if (!fairness) state.exhausted = items.length < limit;
     if (lookPast && items.length >= limit) state.othersMayWait = true;
     if (stopped) {
@@ -370,13 +384,16 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
         again = false;
         const fairness = fairnessDue;
         fairnessDue = false;
+        const lookStartedAt = performance.now();
+        const fullLook = lookStartedAt - lastFullLookAt >= fullLookDelayMs;
+        const dueWithinMs = fullLook ? undefined : lookStartedAt - lastLookStartedAt + LOOK_OVERLAP_MS;
         let claimed = false;
         let fairnessMs: number | undefined;
         for (const state of states) {
           if (claimLimit() > 0 && hungry(state)) claimed = (await claimInto(state, false)) || claimed;
           if (claimLimit() > 0 && fairness) {
             const started = performance.now();
-            claimed = (await claimInto(state, true)) || claimed;
+            claimed = (await claimInto(state, true, dueWithinMs)) || claimed;
             fairnessMs = (fairnessMs ?? 0) + performance.now() - started;
           }
         }
@@ -385,6 +402,11 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
           // reset the pause that an expensive one (deliveries behind a slow webhook's backlog) set.
           fairnessDelayMs = Math.max(FAIRNESS_MIN_MS, FAIRNESS_COST_FACTOR * fairnessMs);
           lastFairnessAt = Date.now();
+          lastLookStartedAt = lookStartedAt;
+          if (fullLook) {
+            fullLookDelayMs = Math.max(maxIdleMs, FAIRNESS_COST_FACTOR * fairnessMs);
+            lastFullLookAt = lookStartedAt;
+          }
         }
         launchQueued();
         // Only a pass that reached the database goes round again by itself. A pass without a
@@ -415,7 +437,7 @@ export function createDispatcher(sources: WorkSource<any>[], options: Dispatcher
     const next = await Promise.all(states.map((s) => s.source.nextDueAt()));
     const soonest = Math.min(...next.filter((d): d is Date => d !== null).map((d) => d.getTime()));
     if (!Number.isFinite(soonest)) return schedule(maxIdleMs);
-    // Due now yet not claimed (another dispatcher is taking it): look again shortly.
+    // Due yet not claimed (it came due since the claim, or another dispatcher is taking it): look again shortly.
     schedule(soonest - Date.now());
   }
 

@@ -83,6 +83,12 @@ export const LEASE_MARGIN_MS = 30_000;
 // Ranking every webhook by what the dispatcher holds of it was tried: it broke the busy
 // webhooks' lockstep, each came to hold hundreds of leased rows that its lookup steps over,
 // and ten endpoints' claims went from 16 to 38 ms.
+//
+// A look past the served webhooks may be limited to work that came due in the last
+// `dueWithinMs` ($9; null: all due work). The dispatcher's frequent fairness look is after
+// retries that came due and work nobody announced: it reads the newest due rows only, where the
+// whole look stepped over a served webhook's backlog each time, a cost that grew with that
+// backlog (a slow endpoint's grows without bound). Its occasional full look finds the rest.
 const LEASE_FREE = `(d.lease_expires_at IS NULL OR d.lease_expires_at < now())`;
 const DUE = `d.status = 'pending' AND d.next_attempt_at <= now() AND ${LEASE_FREE}`;
 const CLAIM = `
@@ -91,6 +97,7 @@ const CLAIM = `
      FROM deliveries d
      JOIN webhooks w ON w.id = d.webhook_id
      WHERE ${DUE}
+       AND d.next_attempt_at > COALESCE(now() - make_interval(secs => $9::float8 / 1000), '-infinity')
        AND w.is_active
        AND NOT (d.webhook_id = ANY($3::text[]))
        AND NOT (d.webhook_id = ANY($5::text[]))
@@ -146,7 +153,7 @@ export function claimStatement(owner: string, limit: number, skipWebhookIds: str
   return {
     name: "hookrelay_claim_deliveries",
     text: CLAIM,
-    values: [owner, limit, skipWebhookIds, scan, rooms.map(([id]) => id), rooms.map(([, n]) => n), room ? room.otherwise : limit, room?.fresh ?? []],
+    values: [owner, limit, skipWebhookIds, scan, rooms.map(([id]) => id), rooms.map(([, n]) => n), room ? room.otherwise : limit, room?.fresh ?? [], room?.dueWithinMs ?? null],
   };
 }
 
@@ -218,22 +225,28 @@ export async function releaseDeliveries(ids: string[], owner: string): Promise<v
 
 /**
  * When the earliest claimable delivery of an active webhook is due, for the dispatcher's
- * timer. It walks the (status, next_attempt_at) index and stops at the first row that is not
- * under a live lease. A live lease is not waited for here: the holder's own completion wakes
- * its dispatcher, and the dispatcher's idle timer (at most a few seconds) finds the lease
- * once it has expired.
+ * timer. It walks the (status, next_attempt_at) index from a second ago, and stops at the
+ * first row that is not under a live lease. A live lease is not waited for here: the holder's
+ * own completion wakes its dispatcher. Work that came due earlier is not looked for either:
+ * the dispatcher asks only once its claim came back short, so such work is someone else's
+ * (leased) or an inactive webhook's (parked), or a lease that expired, which the dispatcher's
+ * idle timer (at most a few seconds) finds. Walking from the oldest row instead stepped over an
+ * inactive webhook's whole parked backlog each time the engine went idle — a hundred times a
+ * second at 100 events/s, with new work's claim waiting behind it.
  */
+export const NEXT_DUE = {
+  name: "hookrelay_next_due_delivery",
+  text: `
+    SELECT d.next_attempt_at AT TIME ZONE 'UTC' AS at
+    FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
+    WHERE d.status = 'pending' AND d.next_attempt_at > now() - interval '1 second'
+      AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
+      AND w.is_active
+    ORDER BY d.next_attempt_at
+    LIMIT 1`,
+};
+
 export async function nextDueAt(): Promise<Date | null> {
-  const { rows } = await sql().query<{ at: Date }>({
-    name: "hookrelay_next_due_delivery",
-    text: `
-      SELECT d.next_attempt_at AT TIME ZONE 'UTC' AS at
-      FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
-      WHERE d.status = 'pending' AND d.next_attempt_at IS NOT NULL
-        AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
-        AND w.is_active
-      ORDER BY d.next_attempt_at
-      LIMIT 1`,
-  });
+  const { rows } = await sql().query<{ at: Date }>(NEXT_DUE);
   return rows[0]?.at ?? null;
 }
