@@ -12,6 +12,7 @@ const TINY: BenchSizes = {
   publishRequests: 200,
   slowPerSecond: 10,
   slowSeconds: 1,
+  slowRounds: 1,
   historyAttempts: 2_000,
 };
 
