@@ -38,7 +38,7 @@ export const FULL: BenchSizes = {
   publishRequests: 20_000,
   slowPerSecond: 100,
   slowSeconds: 10,
-  slowRounds: 3,
+  slowRounds: 4,
   historyAttempts: 1_000_000,
 };
 

@@ -269,7 +269,7 @@ export interface SlowEndpointResult {
   perSecond: number;
   /** Length of each block, with and without the slow endpoint. */
   seconds: number;
-  /** Blocks of each kind, alternating. */
+  /** Rounds of a block each way, alternating. */
   rounds: number;
   slowDelayMs: number;
   /** Fast endpoints' p99 over all blocks without, then with, the slow endpoint subscribed. */
@@ -285,11 +285,14 @@ export interface SlowEndpointResult {
 /**
  * Nine fast endpoints and one that answers after `slowDelayMs`: the fast endpoints' latency
  * with the slow one subscribed, compared with the same load without it. The two alternate in
- * `rounds` blocks of `seconds` each, and each side's p99 is taken over all of its blocks.
- * One block each way (one after the other) could not tell a change of 20 % from noise: with
+ * `rounds` rounds of a block of `seconds` each way, in the order without–with, then
+ * with–without, and so on, so that a drift over the scenario weighs on both sides alike. Each
+ * side's p99 is taken over all of its blocks.
+ *
+ * One block each way, one after the other, could not tell a change of 20 % from noise: with
  * the slow endpoint never subscribed, three such runs gave −28 %, −9 % and +47 %. A p99 at
- * these rates is set by a handful of pauses (the collector, a slow commit, both cores busy at
- * once), and the machine drifts over tens of seconds.
+ * these rates is set by a handful of pauses, and the machine drifts over tens of seconds
+ * (later blocks were slower on both sides).
  */
 export async function measureSlowEndpoint(ctx: ScenarioContext, perSecond: number, seconds: number, rounds = 1, slowDelayMs = 5000): Promise<SlowEndpointResult> {
   const eventType = EVENT_TYPES.mixed;
@@ -297,11 +300,6 @@ export async function measureSlowEndpoint(ctx: ScenarioContext, perSecond: numbe
   const slow = await ctx.receivers.listen([slowDelayMs]);
   const fastEndpoints = fast.urls.map((_, i) => fast.first + i);
   await createWebhooks(ctx, fast.urls, eventType);
-  const [slowWebhook] = await createWebhooks(ctx, slow.urls, eventType, { is_active: false });
-  const subscribeSlow = async (on: boolean) => {
-    const res = await ctx.app.call("PATCH", `/api/webhooks/${slowWebhook}`, { is_active: on });
-    if (res.status !== 200) throw new Error(`${on ? "enabling" : "parking"} the slow webhook answered ${res.status}`);
-  };
 
   let slowRequestsStarted = 0;
   const block = async (label: string, blockSeconds = seconds) => {
@@ -310,6 +308,20 @@ export async function measureSlowEndpoint(ctx: ScenarioContext, perSecond: numbe
     await waitForRequests(ctx, fastEndpoints, (sent - refused) * 9, 60_000);
     slowRequestsStarted += (await ctx.receivers.counts())[slow.first];
     return ctx.receivers.latencies(fastEndpoints);
+  };
+  // Each block with the slow endpoint subscribes a webhook of its own at its start, so that
+  // its backlog builds up from nothing, and parks it at its end. Re-enabling one webhook
+  // instead made each block start by re-dating its whole parked backlog (an update of
+  // thousands of rows), a cost of the re-enabling and not of the slow endpoint. The load then
+  // goes on, unmeasured, until the slow endpoint's last answers are in: an idle pause there
+  // made the next block start cold.
+  const withSlowEndpoint = async (label: string, last: boolean) => {
+    const [webhookId] = await createWebhooks(ctx, slow.urls, eventType);
+    const latencies = await block(label);
+    const parked = await ctx.app.call("PATCH", `/api/webhooks/${webhookId}`, { is_active: false });
+    if (parked.status !== 200) throw new Error(`parking the slow webhook answered ${parked.status}`);
+    if (!last) await block(`${label}: its last answers`, (slowDelayMs + 1_000) / 1_000);
+    return latencies;
   };
   // Autovacuum's work on what the earlier scenarios wrote (seconds of CPU for 200 000
   // deliveries) would land in one block and not the other: it is done first.
@@ -327,14 +339,10 @@ export async function measureSlowEndpoint(ctx: ScenarioContext, perSecond: numbe
   const withSlow: number[] = [];
   const blocks: SlowEndpointResult["blocks"] = [];
   for (let round = 1; round <= rounds; round++) {
-    const quiet = await block(`without the slow endpoint (${round}/${rounds})`);
-    await subscribeSlow(true);
-    const loaded = await block(`with the slow endpoint (${round}/${rounds})`);
-    // Parked, its backlog waits for the next block with it. The same load goes on, unmeasured,
-    // until the requests it has in flight are answered. An idle pause there instead made the
-    // next block start cold: blocks without the slow endpoint came out a fifth to a third worse.
-    await subscribeSlow(false);
-    if (round < rounds) await block(`until the slow endpoint's last answers (${round}/${rounds})`, (slowDelayMs + 1_000) / 1_000);
+    const label = (side: string) => `${side} the slow endpoint (${round}/${rounds})`;
+    const loadedFirst = round % 2 === 0 ? await withSlowEndpoint(label("with"), false) : null;
+    const quiet = await block(label("without"));
+    const loaded = loadedFirst ?? (await withSlowEndpoint(label("with"), round === rounds));
     without.push(...quiet);
     withSlow.push(...loaded);
     blocks.push({ without: round1(percentile(quiet, 0.99)), with: round1(percentile(loaded, 0.99)) });
