@@ -4,7 +4,7 @@
 // (rows read only to be dropped), never timed.
 import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "@/lib/db/client";
-import { claimStatement, NEXT_DUE } from "@/lib/delivery/due-delivery";
+import { claimStatement } from "@/lib/delivery/due-delivery";
 
 const WEBHOOKS = 10;
 const FINISHED_EVENTS = 2_000;
@@ -119,31 +119,5 @@ describe("the claim's plan with statistics that say nothing is pending", () => {
     const { plan, leased } = await explainClaim("planner", 99, [slow], { byWebhook: new Map(), otherwise: 32 });
     expect(leased).toBe(99);
     expect(rowsDropped(plan)).toBeLessThanOrEqual(queue);
-  });
-});
-
-describe("the idle dispatcher's look for the next due time", () => {
-  it("does not step over an inactive webhook's parked backlog", async () => {
-    const client = await sql().connect();
-    try {
-      await client.query("BEGIN");
-      // The slow webhook disabled: its backlog is parked, due a minute ago. An active webhook has a retry due in a minute.
-      await client.query(`UPDATE webhooks SET is_active = false WHERE id = $1`, [slow]);
-      await client.query(
-        `INSERT INTO deliveries (id, account_id, webhook_id, event_id, next_attempt_at)
-         VALUES ('dlv_plan_retry', 'acct_plan', $1, 'evt_plan_1', (now() + interval '1 minute') AT TIME ZONE 'UTC')`,
-        [fast[0]],
-      );
-      await client.query(`UPDATE deliveries SET next_attempt_at = next_attempt_at - interval '1 minute' WHERE id LIKE 'dlv_plan_fast_%'`);
-      const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${NEXT_DUE.text}`);
-      const [{ Plan: plan }] = rows[0]["QUERY PLAN"] as [{ Plan: PlanNode & { "Actual Rows": number } }];
-      const next = await client.query<{ at: Date }>(NEXT_DUE.text);
-      await client.query("ROLLBACK");
-      expect(next.rows[0].at.getTime()).toBeGreaterThan(Date.now());
-      expect(plan["Actual Rows"]).toBe(1);
-      expect(rowsDropped(plan)).toBe(0);
-    } finally {
-      client.release();
-    }
   });
 });

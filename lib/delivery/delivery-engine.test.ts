@@ -4,7 +4,7 @@ import { Webhook as StandardWebhook } from "standardwebhooks";
 import { db } from "@/lib/db/client";
 import { createDispatcher, type Dispatcher, type WorkSource } from "@/lib/delivery/dispatcher";
 import { deliveryWork } from "@/lib/delivery/delivery-work";
-import { claimDueDeliveries } from "@/lib/delivery/due-delivery";
+import { claimDueDeliveries, nextDueAt } from "@/lib/delivery/due-delivery";
 import { deliveryAnnouncement } from "@/lib/events/publish";
 import { inboundWork } from "@/lib/inbound/inbound-work";
 import { api } from "@/lib/testing/api";
@@ -359,6 +359,20 @@ describe("the embedded dispatcher", () => {
     const recent = looks.filter((ms) => ms !== undefined);
     expect(recent.length).toBeGreaterThan(looks.length / 2);
     for (const ms of recent) expect(ms).toBeLessThan(1_500);
+  });
+
+  it("the idle look for the next due time reports work that came due long ago and nobody took", async () => {
+    // A dispatcher whose refills stopped asking for a webhook (its last claim was cut short)
+    // finds that webhook's backlog this way as soon as it has nothing in flight. Looking only
+    // from a second ago was tried: such backlogs then waited for the idle timer, and ten
+    // endpoints' throughput stalled for seconds at a time.
+    receiver = await startReceiver(200);
+    const webhook = await createWebhook({ events: ["order.created"] });
+    await publish({ type: "order.created", data: {} });
+    await db().delivery.updateMany({ where: { webhookId: webhook.id }, data: { nextAttemptAt: new Date(Date.now() - 3_600_000) } });
+    const at = await nextDueAt();
+    expect(at).not.toBeNull();
+    expect(at!.getTime()).toBeLessThan(Date.now() - 3_500_000);
   });
 
   it("a publish's NOTIFY names its webhooks, whose work is then looked up by itself, not by looking past a busy webhook's backlog", async () => {

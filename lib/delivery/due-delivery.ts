@@ -225,28 +225,22 @@ export async function releaseDeliveries(ids: string[], owner: string): Promise<v
 
 /**
  * When the earliest claimable delivery of an active webhook is due, for the dispatcher's
- * timer. It walks the (status, next_attempt_at) index from a second ago, and stops at the
- * first row that is not under a live lease. A live lease is not waited for here: the holder's
- * own completion wakes its dispatcher. Work that came due earlier is not looked for either:
- * the dispatcher asks only once its claim came back short, so such work is someone else's
- * (leased) or an inactive webhook's (parked), or a lease that expired, which the dispatcher's
- * idle timer (at most a few seconds) finds. Walking from the oldest row instead stepped over an
- * inactive webhook's whole parked backlog each time the engine went idle — a hundred times a
- * second at 100 events/s, with new work's claim waiting behind it.
+ * timer. It walks the (status, next_attempt_at) index and stops at the first row that is not
+ * under a live lease. A live lease is not waited for here: the holder's own completion wakes
+ * its dispatcher, and the dispatcher's idle timer (at most a few seconds) finds the lease
+ * once it has expired.
  */
-export const NEXT_DUE = {
-  name: "hookrelay_next_due_delivery",
-  text: `
-    SELECT d.next_attempt_at AT TIME ZONE 'UTC' AS at
-    FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
-    WHERE d.status = 'pending' AND d.next_attempt_at > now() - interval '1 second'
-      AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
-      AND w.is_active
-    ORDER BY d.next_attempt_at
-    LIMIT 1`,
-};
-
 export async function nextDueAt(): Promise<Date | null> {
-  const { rows } = await sql().query<{ at: Date }>(NEXT_DUE);
+  const { rows } = await sql().query<{ at: Date }>({
+    name: "hookrelay_next_due_delivery",
+    text: `
+      SELECT d.next_attempt_at AT TIME ZONE 'UTC' AS at
+      FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
+      WHERE d.status = 'pending' AND d.next_attempt_at IS NOT NULL
+        AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
+        AND w.is_active
+      ORDER BY d.next_attempt_at
+      LIMIT 1`,
+  });
   return rows[0]?.at ?? null;
 }
