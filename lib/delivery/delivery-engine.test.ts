@@ -29,6 +29,15 @@ async function createWebhook(body: Record<string, unknown> = {}) {
 }
 
 const publish = (body: Record<string, unknown>) => api.post("/api/events", body, { key });
+
+/** `n` events of `type` with a due delivery each to `webhookId`, written without a NOTIFY: work nobody announced. */
+const insertUnannounced = (accountId: string, webhookId: string, type: string, prefix: string, n: number, dueAgo = "0 s") =>
+  db().$executeRawUnsafe(
+    `WITH e AS (
+       INSERT INTO events (id, account_id, type, data) SELECT 'evt_${prefix}_' || i, $1, $3, '{}' FROM generate_series(1, $2::int) AS i RETURNING id
+     ) INSERT INTO deliveries (id, account_id, webhook_id, event_id, next_attempt_at)
+       SELECT 'dlv' || substr(e.id, 4), $1, $4, e.id, (now() - $5::interval) AT TIME ZONE 'UTC' FROM e`,
+    accountId, n, type, webhookId, dueAgo);
 const deliveryOf = (id: string) => db().delivery.findUniqueOrThrow({ where: { id } });
 
 beforeAll(async () => {
@@ -294,11 +303,8 @@ describe("the embedded dispatcher", () => {
     const quiet = await createWebhook({ events: ["order.updated"] });
     const { accountId } = await db().webhook.findUniqueOrThrow({ where: { id: busy.id } });
     // A backlog of 1 000 (16 at a time, 20 ms each: over a second of refills), written without a NOTIFY.
-    const insertDue = (webhookId: string, prefix: string, n: number) => db().$executeRawUnsafe(
-      `WITH e AS (
-         INSERT INTO events (id, account_id, type, data) SELECT 'evt_${prefix}_' || i, $1, $3, '{}' FROM generate_series(1, $2::int) AS i RETURNING id
-       ) INSERT INTO deliveries (id, account_id, webhook_id, event_id, next_attempt_at) SELECT 'dlv' || substr(e.id, 4), $1, $4, e.id, now() AT TIME ZONE 'UTC' FROM e`,
-      accountId, n, webhookId === busy.id ? "order.created" : "order.updated", webhookId);
+    const insertDue = (webhookId: string, prefix: string, n: number) =>
+      insertUnannounced(accountId, webhookId, webhookId === busy.id ? "order.created" : "order.updated", prefix, n);
     await insertDue(busy.id, "backlog", 1000);
     // Per claim: whether it refilled a webhook the dispatcher serves, and the room it gave the others.
     const claims: { refill: boolean; othersRoom: number }[] = [];
@@ -332,12 +338,8 @@ describe("the embedded dispatcher", () => {
     const quiet = await createWebhook({ events: ["order.updated"] });
     const { accountId } = await db().webhook.findUniqueOrThrow({ where: { id: busy.id } });
     // Written without a NOTIFY: a backlog of 2 000 (16 at a time, 40 ms each: five seconds of work).
-    const insertDue = (webhookId: string, prefix: string, n: number, dueAgo: string) => db().$executeRawUnsafe(
-      `WITH e AS (
-         INSERT INTO events (id, account_id, type, data) SELECT 'evt_${prefix}_' || i, $1, $3, '{}' FROM generate_series(1, $2::int) AS i RETURNING id
-       ) INSERT INTO deliveries (id, account_id, webhook_id, event_id, next_attempt_at)
-         SELECT 'dlv' || substr(e.id, 4), $1, $4, e.id, (now() - $5::interval) AT TIME ZONE 'UTC' FROM e`,
-      accountId, n, webhookId === busy.id ? "order.created" : "order.updated", webhookId, dueAgo);
+    const insertDue = (webhookId: string, prefix: string, n: number, dueAgo: string) =>
+      insertUnannounced(accountId, webhookId, webhookId === busy.id ? "order.created" : "order.updated", prefix, n, dueAgo);
     await insertDue(busy.id, "backlog", 2000, "0 s");
     // The fairness looks (claims past every webhook served): how far back each looked.
     const looks: (number | undefined)[] = [];
