@@ -2,53 +2,92 @@
 // migrations, first admin, bootstrap key, build when needed, server — then stops and restarts it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "@/lib/db/embedded-postgres";
+import { createServer } from "node:net";
+import { Client } from "pg";
+import { freePort, postgresUrl, withDatabase } from "@/lib/db/embedded-postgres";
+import { isPostmasterOf, readPostmasterLock, type PostmasterLock } from "@/lib/db/postmaster-lock";
 
 const API_KEY = "hr_start_test_key_0123456789abcdef";
 let dataDir: string;
 let app: ChildProcess | undefined;
 
-interface Started {
+interface Launched {
+  child: ChildProcess;
   port: number;
   output: () => string;
   exited: Promise<number | null>;
 }
 
-async function start(): Promise<Started> {
+/** Runs `scripts/start.ts` as `npm start` does, in its own process group (so a test can kill the whole group, PostgreSQL included). */
+async function launch(extraEnv: Record<string, string> = {}): Promise<Launched> {
   const port = await freePort();
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     // The test run's own database and settings must not leak into the app under test.
     if (v !== undefined && !/^(DATABASE_URL|NODE_ENV|SECRETS_ENCRYPTION_KEY|NEXTAUTH_SECRET|LOG_LEVEL|VITEST.*)$/.test(k)) env[k] = v;
   }
-  Object.assign(env, { HOOKRELAY_DATA_DIR: dataDir, PORT: String(port), BOOTSTRAP_API_KEY: API_KEY, LOG_LEVEL: "warn" });
+  Object.assign(env, { HOOKRELAY_DATA_DIR: dataDir, PORT: String(port), BOOTSTRAP_API_KEY: API_KEY, LOG_LEVEL: "warn" }, extraEnv);
   let output = "";
   // Node itself (not npx) so the signal reaches the app directly.
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
   app = child;
-  child.stdout.on("data", (c: Buffer) => (output += c));
-  child.stderr.on("data", (c: Buffer) => (output += c));
+  child.stdout!.on("data", (c: Buffer) => (output += c));
+  child.stderr!.on("data", (c: Buffer) => (output += c));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const deadline = Date.now() + 480_000;
-  while (!output.includes("ready on")) {
-    if (child.exitCode !== null) throw new Error(`start exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`start did not become ready:\n${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { port, output: () => output, exited };
+  return { child, port: Number(extraEnv.PORT ?? port), output: () => output, exited };
 }
 
-async function stop(started: Started) {
-  app?.kill("SIGTERM");
+async function start(extraEnv: Record<string, string> = {}): Promise<Launched> {
+  const launched = await launch(extraEnv);
+  const deadline = Date.now() + 480_000;
+  while (!launched.output().includes("ready on")) {
+    if (launched.child.exitCode !== null) throw new Error(`start exited early:\n${launched.output()}`);
+    if (Date.now() > deadline) throw new Error(`start did not become ready:\n${launched.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return launched;
+}
+
+/** A start that must fail: its exit code and everything it printed. */
+async function failedStart(extraEnv: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const launched = await launch(extraEnv);
+  const code = await Promise.race([launched.exited, new Promise<"hung">((r) => setTimeout(() => r("hung"), 300_000))]);
+  if (code === "hung") throw new Error(`the failed start did not end:\n${launched.output()}`);
+  return { code, output: launched.output() };
+}
+
+async function stop(started: Launched) {
+  started.child.kill("SIGTERM");
   return started.exited;
 }
 
+/** Kills the app and its embedded PostgreSQL together, as a power cut or a container kill does. */
+async function killGroup(started: Launched) {
+  process.kill(-started.child.pid!, "SIGKILL");
+  await started.exited;
+}
+
+async function health(port: number) {
+  return (await fetch(`http://127.0.0.1:${port}/api/health`)).status;
+}
+
+/** Whether the embedded PostgreSQL of `dataDir` is gone: no lock file, and its postmaster not running. */
+function embeddedPostgresStopped(lock: PostmasterLock | undefined): boolean {
+  return !existsSync(path.join(dataDir, "postgres", "postmaster.pid")) && (!lock || !isPostmasterOf(lock.pid, path.join(dataDir, "postgres")));
+}
+
 afterAll(async () => {
-  app?.kill("SIGKILL");
+  if (app?.pid) {
+    try {
+      process.kill(-app.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -145,5 +184,76 @@ describe("npm start", () => {
     expect(await badEscape.json()).toMatchObject({ success: false, code: "invalid_path" });
 
     expect(await stop(started)).toBe(0);
+  });
+
+  it("comes back at once after the app and its PostgreSQL are killed together, five times in a row", { timeout: 900_000 }, async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "hookrelay-start-"));
+    let running = await start();
+    expect(await health(running.port)).toBe(200);
+    for (let i = 0; i < 5; i++) {
+      await killGroup(running);
+      running = await start();
+      expect(running.output()).not.toMatch(/start failed/);
+      expect(await health(running.port)).toBe(200);
+    }
+    expect(await stop(running)).toBe(0);
+  });
+});
+
+describe("npm start when it cannot start", () => {
+  it("ends with code 1 and one clear line when PORT is taken, and stops its PostgreSQL", { timeout: 900_000 }, async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "hookrelay-start-"));
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, resolve));
+    try {
+      const failed = await failedStart({ PORT: String(port) });
+      expect(failed.code).toBe(1);
+      expect(failed.output).toContain(`[hookrelay] start failed: port ${port} is in use; set PORT`);
+      expect(failed.output).not.toMatch(/uncaughtException/);
+      expect(failed.output.match(/start failed/g)).toHaveLength(1);
+      expect(embeddedPostgresStopped(undefined)).toBe(true);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("ends with code 1 when the data directory cannot be used", { timeout: 300_000 }, async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "hookrelay-start-"));
+    const notADirectory = path.join(dataDir, "a-file");
+    await writeFile(notADirectory, "");
+    const failed = await failedStart({ HOOKRELAY_DATA_DIR: path.join(notADirectory, "data") });
+    expect(failed.code).toBe(1);
+    expect(failed.output).toMatch(/start failed: the data directory \S+a-file\/data cannot be used \(ENOTDIR: .*\); set HOOKRELAY_DATA_DIR/);
+  });
+
+  it("ends with code 1 when DATABASE_URL is not a URL or reaches no server, without printing its password", { timeout: 300_000 }, async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "hookrelay-start-"));
+    const malformed = await failedStart({ DATABASE_URL: "hookrelay-db" });
+    expect(malformed.code).toBe(1);
+    expect(malformed.output).toContain("start failed: DATABASE_URL is not a postgresql:// URL");
+
+    const nowhere = `postgresql://app:s3cret-pass@127.0.0.1:${await freePort()}/hookrelay`;
+    const unreachable = await failedStart({ DATABASE_URL: nowhere });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.output).toMatch(/start failed: cannot connect to the PostgreSQL at DATABASE_URL postgresql:\/\/app:\*\*\*@127\.0\.0\.1:\d+\/hookrelay \(ECONNREFUSED\); check DATABASE_URL/);
+    expect(unreachable.output).not.toContain("s3cret-pass");
+  });
+
+  it("ends with code 1 when a migration fails, and stops its PostgreSQL", { timeout: 900_000 }, async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "hookrelay-start-"));
+    const first = await start();
+    // Forget that the newest migration ran: applying it again fails on what it already made.
+    const lock = readPostmasterLock(path.join(dataDir, "postgres"))!;
+    const client = new Client({ connectionString: withDatabase(postgresUrl(lock.port, "postgres", lock.socketDir), "hookrelay") });
+    await client.connect();
+    const { rows } = await client.query<{ name: string }>(`DELETE FROM "_prisma_migrations" WHERE migration_name = (SELECT max(migration_name) FROM "_prisma_migrations") RETURNING migration_name AS name`);
+    await client.end();
+    expect(await stop(first)).toBe(0);
+
+    const failed = await failedStart({});
+    expect(failed.code).toBe(1);
+    expect(failed.output).toContain(`start failed: migration ${rows[0].name} failed:`);
+    expect(embeddedPostgresStopped(readPostmasterLock(path.join(dataDir, "postgres")))).toBe(true);
   });
 });

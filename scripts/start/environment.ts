@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { usingDataDir } from "@/scripts/start/start-failure";
 
 type Log = (message: string) => void;
 
@@ -28,11 +29,13 @@ async function generatedSecrets(dataDir: string, log: Log): Promise<GeneratedSec
 /** Fills in the generated settings and returns the absolute data directory. */
 export async function prepareEnvironment(root: string, log: Log): Promise<string> {
   const dataDir = path.resolve(root, process.env.HOOKRELAY_DATA_DIR || ".data");
-  await mkdir(dataDir, { recursive: true });
-  await chmod(dataDir, 0o755);
   const env = process.env;
-  if (!env.NEXTAUTH_SECRET && !env.AUTH_SECRET) env.NEXTAUTH_SECRET = (await generatedSecrets(dataDir, log)).NEXTAUTH_SECRET;
-  if (!env.SECRETS_ENCRYPTION_KEY) env.SECRETS_ENCRYPTION_KEY = (await generatedSecrets(dataDir, log)).SECRETS_ENCRYPTION_KEY;
+  await usingDataDir(dataDir, async () => {
+    await mkdir(dataDir, { recursive: true });
+    await chmod(dataDir, 0o755);
+    if (!env.NEXTAUTH_SECRET && !env.AUTH_SECRET) env.NEXTAUTH_SECRET = (await generatedSecrets(dataDir, log)).NEXTAUTH_SECRET;
+    if (!env.SECRETS_ENCRYPTION_KEY) env.SECRETS_ENCRYPTION_KEY = (await generatedSecrets(dataDir, log)).SECRETS_ENCRYPTION_KEY;
+  });
   env.NEXT_TELEMETRY_DISABLED ??= "1";
   // next-auth trusts the request's Host when no public URL is configured.
   env.AUTH_TRUST_HOST ??= "true";
