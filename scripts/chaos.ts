@@ -1,9 +1,10 @@
-// `npm run chaos`: proves that nothing is lost. Two scenarios against the real app (see
+// `npm run chaos`: proves that nothing is lost. Three scenarios against the real app (see
 // scripts/chaos/run-chaos.ts): the app killed with SIGKILL twice while events are published
-// and delivered, then PostgreSQL restarted under the running app. Prints the ledger summary
-// of each and exits non-zero when an accepted event went missing (or anything else was off).
+// and delivered; PostgreSQL restarted under the running app; two app instances on one
+// database, published through both, one of them killed twice. Prints the ledger summary of
+// each and exits non-zero when an accepted event went missing (or anything else was off).
 //
-//   npm run chaos -- [--events 5000] [--seed N] [--only app-kill|postgres-restart] [--keep]
+//   npm run chaos -- [--events 5000] [--seed N] [--only app-kill|postgres-restart|two-instances] [--keep]
 import { prepareBuildSnapshot } from "@/scripts/chaos/build-snapshot";
 import { abandonRuns, formatSummary, runChaos, type ChaosOptions, type ChaosResult } from "@/scripts/chaos/run-chaos";
 
@@ -24,11 +25,12 @@ async function main() {
   const seed = Number(argument("seed") ?? Math.floor(Math.random() * 2 ** 31));
   const only = argument("only");
   if (!Number.isInteger(events) || events < 10) throw new Error("--events must be a whole number of at least 10");
-  if (only && only !== "app-kill" && only !== "postgres-restart") throw new Error("--only is app-kill or postgres-restart");
+  if (only && !["app-kill", "postgres-restart", "two-instances"].includes(only)) throw new Error("--only is app-kill, postgres-restart or two-instances");
   const common = { events, keepData: process.argv.includes("--keep") };
   const scenarios: ChaosOptions[] = [
     { ...common, name: "app-kill", seed, appKills: 2, postgresRestarts: 0 },
     { ...common, name: "postgres-restart", seed: seed + 1, appKills: 0, postgresRestarts: 1 },
+    { ...common, name: "two-instances", seed: seed + 2, instances: 2, appKills: 2, postgresRestarts: 0 },
   ].filter((s) => !only || s.name === only);
 
   // Both scenarios run the same build.

@@ -33,7 +33,8 @@ export function planEvents(count: number, runId: string, random: Random): Planne
 }
 
 export interface PublishOptions {
-  baseUrl: string;
+  /** The app instances: event n goes to instance n mod count first, and to the next one after a refused connection (as a load balancer fails over). */
+  baseUrls: string[];
   apiKey: string;
   events: PlannedEvent[];
   concurrency: number;
@@ -52,12 +53,13 @@ export async function publishAll(options: PublishOptions): Promise<PublishReport
   const publishOne = async (event: PlannedEvent) => {
     const deadline = Date.now() + (options.perEventDeadlineMs ?? 300_000);
     const body = JSON.stringify({ id: event.id, type: event.type, data: { seq: event.seq, source: "chaos" } });
+    let instance = event.seq % options.baseUrls.length;
     while (Date.now() < deadline && !options.signal?.aborted) {
       let status: number;
       let text: string;
       let retryAfter: string | null;
       try {
-        const response = await fetch(`${options.baseUrl}/api/events`, {
+        const response = await fetch(`${options.baseUrls[instance]}/api/events`, {
           method: "POST",
           headers: { "content-type": "application/json", authorization: `Bearer ${options.apiKey}` },
           body,
@@ -70,6 +72,7 @@ export async function publishAll(options: PublishOptions): Promise<PublishReport
         // The app is down (killed, restarting): whether it stored the event is unknown; the
         // retry with the same id settles it.
         report.connectionErrors += 1;
+        instance = (instance + 1) % options.baseUrls.length;
         await sleep(250);
         continue;
       }

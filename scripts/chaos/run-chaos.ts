@@ -1,13 +1,14 @@
 // One chaos scenario, end to end: start the real app (scripts/start.ts) on a fresh data
-// directory, point webhooks at local receivers, publish events while killing the app with
-// SIGKILL and restarting its PostgreSQL at random moments, wait for every delivery to settle,
-// then check the receivers' ledgers against what the API accepted (scripts/chaos/verify.ts).
+// directory — once, or as several instances on its one PostgreSQL — point webhooks at local
+// receivers, publish events through every instance while killing one with SIGKILL and
+// restarting the PostgreSQL at random moments, wait for every delivery to settle, then check
+// the receivers' ledgers against what the API accepted (scripts/chaos/verify.ts).
 // `npm run chaos` (scripts/chaos.ts) and scripts/chaos/chaos.test.ts both run it.
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { freePort } from "@/lib/db/embedded-postgres";
+import { freePort, postgresUrl } from "@/lib/db/embedded-postgres";
 import { crashApp, startApp, stopApp, type AppSettings, type RunningApp } from "@/scripts/chaos/app-process";
 import { prepareBuildSnapshot, type BuildSnapshot } from "@/scripts/chaos/build-snapshot";
 import { signal } from "@/scripts/chaos/processes";
@@ -20,6 +21,9 @@ import { countRows, verifyRun, type ChaosReport, type Disruption } from "@/scrip
 export interface ChaosOptions {
   name: string;
   events: number;
+  /** App instances on the one database (default 1); the first runs the embedded PostgreSQL, the others reach it with DATABASE_URL. */
+  instances?: number;
+  /** Each kill -9s one instance (picked at random) and starts it again. */
   appKills: number;
   postgresRestarts: number;
   seed: number;
@@ -40,6 +44,7 @@ export interface ChaosOptions {
 
 export interface ChaosResult extends ChaosReport {
   name: string;
+  instances: number;
   /** A few values of GET /api/metrics at the end. */
   metrics: Record<string, number>;
   seed: number;
@@ -50,14 +55,14 @@ export interface ChaosResult extends ChaosReport {
 
 const RETRY_POLICY = [1, 1, 2];
 
-/** Runs in progress, so an interrupted `npm run chaos` can take its app and database down with it. */
-const active = new Set<{ app?: RunningApp; dataDir: string }>();
+/** Runs in progress, so an interrupted `npm run chaos` can take its apps and database down with it. */
+const active = new Set<{ apps: RunningApp[]; dataDir: string }>();
 
 /** SIGKILLs the apps and stops the databases of the runs in progress (Ctrl-C of the chaos script). */
 export async function abandonRuns(): Promise<void> {
   await Promise.all(
     [...active].map(async (run) => {
-      if (run.app) signal(-run.app.pid, "SIGKILL");
+      for (const app of run.apps) signal(-app.pid, "SIGKILL");
       await stopPostgres(path.join(run.dataDir, "postgres")).catch(() => {});
     }),
   );
@@ -85,6 +90,62 @@ async function waitForHealth(baseUrl: string, timeoutMs: number): Promise<void> 
   }
 }
 
+/** The first instance keeps the data directory and its embedded PostgreSQL; the others reach that database with DATABASE_URL and share the first one's keys, as an operator's second instance would. */
+async function instanceSettings(first: AppSettings, index: number): Promise<AppSettings> {
+  if (index === 0) return first;
+  const secrets = JSON.parse(await readFile(path.join(first.dataDir, "secrets.json"), "utf8")) as Record<string, string>;
+  const postgres = runningPostmaster(path.join(first.dataDir, "postgres"));
+  if (!postgres) throw new Error("the first instance's PostgreSQL is not running");
+  const dataDir = path.join(first.dataDir, `instance-${index + 1}`);
+  await mkdir(dataDir, { recursive: true });
+  const env = { ...first.env, DATABASE_URL: postgresUrl(postgres.port, "hookrelay"), NEXTAUTH_SECRET: secrets.NEXTAUTH_SECRET, SECRETS_ENCRYPTION_KEY: secrets.SECRETS_ENCRYPTION_KEY };
+  return { ...first, dataDir, port: await freePort(), env };
+}
+
+async function createWebhooks(baseUrl: string, apiKey: string, receivers: ChaosReceiver[]): Promise<Map<string, string>> {
+  const webhookIds = new Map<string, string>();
+  for (const receiver of receivers) {
+    const response = await fetch(`${baseUrl}/api/webhooks`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({ name: `chaos ${receiver.spec.name}`, url: receiver.url, events: receiver.spec.events, retry_policy: RETRY_POLICY, timeout_ms: receiver.spec.timeoutMs }),
+    });
+    const body = (await response.json()) as { data: { id: string; secret: string } };
+    if (response.status !== 201) throw new Error(`creating a webhook failed: ${response.status} ${JSON.stringify(body)}`);
+    webhookIds.set(receiver.spec.name, body.data.id);
+    receiver.setSecret(body.data.secret);
+  }
+  return webhookIds;
+}
+
+/** Waits until no delivery is pending (or the deadline); returns how many still are. */
+async function settle(pgPort: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let pending = Infinity;
+  while (Date.now() < deadline) {
+    pending = await countRows(pgPort, `SELECT count(*) AS n FROM deliveries WHERE status = 'pending'`);
+    if (pending === 0) break;
+    await sleep(500);
+  }
+  return pending;
+}
+
+const METRICS = ['hookrelay_deliveries{status="pending"}', "hookrelay_deliveries_due", 'hookrelay_dead_letters{replayed="false"}'];
+
+/** The operator's view must agree with the ledger: nothing pending, nothing due. */
+async function checkMetrics(baseUrl: string, apiKey: string, result: ChaosResult): Promise<void> {
+  const scraped = await fetch(`${baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${apiKey}` } });
+  const text = await scraped.text();
+  for (const name of METRICS) {
+    const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+    if (line) result.metrics[name] = Number(line.slice(name.length + 1));
+  }
+  if (scraped.status !== 200 || result.metrics['hookrelay_deliveries{status="pending"}'] !== 0 || result.metrics.hookrelay_deliveries_due !== 0) {
+    result.problems.push(`GET /api/metrics answered ${scraped.status}, ${JSON.stringify(result.metrics)}`);
+    result.ok = false;
+  }
+}
+
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const log = options.log ?? ((m: string) => console.log(`[chaos] ${m}`));
   const root = options.root ?? process.cwd();
@@ -96,45 +157,31 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const apiKey = `hr_chaos_${randomBytes(16).toString("hex")}`;
   const ownSnapshot = !options.snapshot;
   let snapshot = options.snapshot;
-  const settings: AppSettings = {
-    root: "",
-    dataDir,
-    port: await freePort(),
-    apiKey,
-    // The publisher is one API key sending thousands of requests a minute.
-    env: { API_RATE_LIMIT_PER_MINUTE: "10000000" },
-  };
+  // The publisher is one API key sending thousands of requests a minute.
+  const first: AppSettings = { root: "", dataDir, port: await freePort(), apiKey, env: { API_RATE_LIMIT_PER_MINUTE: "10000000" } };
+  const settings: AppSettings[] = [];
   const receivers: ChaosReceiver[] = [];
   const disruptions: Disruption[] = [];
-  let app: RunningApp | undefined;
   let result: ChaosResult | undefined;
-  const run: { app?: RunningApp; dataDir: string } = { dataDir };
+  const run: { apps: RunningApp[]; dataDir: string } = { apps: [], dataDir };
+  const apps = run.apps;
   active.add(run);
 
   try {
     for (const spec of receiverSpecs) receivers.push(await startChaosReceiver(spec, random));
     snapshot ??= await prepareBuildSnapshot(root, (m) => log(`${options.name}: ${m}`));
-    settings.root = snapshot.root;
-    log(`${options.name}: starting the app on data directory ${dataDir}`);
-    app = run.app = await startApp(settings);
-    const baseUrl = app.baseUrl;
-
-    const webhookIds = new Map<string, string>();
-    for (const receiver of receivers) {
-      const response = await fetch(`${baseUrl}/api/webhooks`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
-        body: JSON.stringify({ name: `chaos ${receiver.spec.name}`, url: receiver.url, events: receiver.spec.events, retry_policy: RETRY_POLICY, timeout_ms: receiver.spec.timeoutMs }),
-      });
-      const body = (await response.json()) as { data: { id: string; secret: string } };
-      if (response.status !== 201) throw new Error(`creating a webhook failed: ${response.status} ${JSON.stringify(body)}`);
-      webhookIds.set(receiver.spec.name, body.data.id);
-      receiver.setSecret(body.data.secret);
+    first.root = snapshot.root;
+    for (let i = 0; i < (options.instances ?? 1); i++) {
+      settings.push(await instanceSettings(first, i));
+      log(`${options.name}: starting app instance ${i + 1} on ${settings[i].dataDir}`);
+      apps.push(await startApp(settings[i]));
     }
+    const baseUrls = apps.map((app) => app.baseUrl);
+    const webhookIds = await createWebhooks(baseUrls[0], apiKey, receivers);
 
     const planned = planEvents(options.events, runId, random);
     const plan = planDisruptions(options, random);
-    log(`${options.name}: publishing ${planned.length} events; ${plan.map((p) => `${p.kind} after ${p.afterAccepted}`).join(", ") || "no disruptions"}`);
+    log(`${options.name}: publishing ${planned.length} events through ${apps.length} instance(s); ${plan.map((p) => `${p.kind} after ${p.afterAccepted}`).join(", ") || "no disruptions"}`);
 
     // Disruptions run one after another, each when the publisher has been promised enough events.
     let chain = Promise.resolve();
@@ -142,29 +189,28 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     let nextPlanned = 0;
     const disrupt = async (kind: Disruption["kind"]) => {
       await sleep(Math.floor(random() * 300));
+      const at = Date.now();
       if (kind === "app-kill") {
-        const at = Date.now();
-        await crashApp(app!, dataDir);
-        log(`${options.name}: kill -9 the app (pid ${app!.pid}); restarting`);
-        app = run.app = await startApp(settings);
-        await waitForHealth(baseUrl, 60_000);
-        disruptions.push({ kind, at, until: Date.now() });
-        log(`${options.name}: the app is back after ${((Date.now() - at) / 1000).toFixed(1)} s`);
+        const i = Math.floor(random() * apps.length);
+        await crashApp(apps[i], dataDir);
+        log(`${options.name}: kill -9 app instance ${i + 1} (pid ${apps[i].pid}); restarting it`);
+        apps[i] = await startApp(settings[i]);
+        await waitForHealth(baseUrls[i], 60_000);
+        log(`${options.name}: instance ${i + 1} is back after ${((Date.now() - at) / 1000).toFixed(1)} s`);
       } else {
-        const at = Date.now();
         const stopped = await stopPostgres(pgDir);
         if (!stopped) throw new Error("no PostgreSQL is running on the data directory");
         log(`${options.name}: stopped PostgreSQL (pid ${stopped.pid}, port ${stopped.port}) under the running app`);
         await sleep(options.outageMs ?? 3000);
         const restarted = await restartPostgres(pgDir);
-        disruptions.push({ kind, at, until: Date.now() });
         log(`${options.name}: PostgreSQL is back (pid ${restarted.pid}) after ${((Date.now() - at) / 1000).toFixed(1)} s`);
       }
+      disruptions.push({ kind, at, until: Date.now() });
     };
     const abort = new AbortController();
     const publish = await publishAll({
       signal: abort.signal,
-      baseUrl,
+      baseUrls,
       apiKey,
       events: planned,
       concurrency: options.concurrency ?? 8,
@@ -186,40 +232,26 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 
     const pgPort = runningPostmaster(pgDir)?.port;
     if (!pgPort) throw new Error("PostgreSQL is not running at the end of the run");
-    const deadline = Date.now() + (options.settleTimeoutMs ?? 180_000);
-    let pending = Infinity;
-    while (Date.now() < deadline) {
-      pending = await countRows(pgPort, `SELECT count(*) AS n FROM deliveries WHERE status = 'pending'`);
-      if (pending === 0) break;
-      await sleep(500);
-    }
+    const pending = await settle(pgPort, options.settleTimeoutMs ?? 180_000);
     if (pending > 0) log(`${options.name}: ${pending} deliveries still pending at the settle deadline`);
 
     const report = await verifyRun({ pgPort, runId, planned, publish, receivers, webhookIds, disruptions });
-    result = { name: options.name, seed: options.seed, disruptions, durationMs: Date.now() - started, dataDir, ...report, metrics: {} };
+    result = { name: options.name, seed: options.seed, instances: apps.length, disruptions, durationMs: Date.now() - started, dataDir, ...report, metrics: {} };
+    await checkMetrics(baseUrls[0], apiKey, result);
 
-    // The operator's view must agree: nothing pending, nothing due.
-    const scraped = await fetch(`${baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${apiKey}` } });
-    const text = await scraped.text();
-    for (const name of ['hookrelay_deliveries{status="pending"}', "hookrelay_deliveries_due", 'hookrelay_dead_letters{replayed="false"}']) {
-      const line = text.split("\n").find((l) => l.startsWith(`${name} `));
-      if (line) result.metrics[name] = Number(line.slice(name.length + 1));
+    // The later instances first: the first one's stop also stops the PostgreSQL they use.
+    for (const app of [...apps].reverse()) {
+      const code = await stopApp(app);
+      if (code !== 0) {
+        result.problems.push(`app instance ${apps.indexOf(app) + 1} exited with ${code} on SIGTERM`);
+        result.ok = false;
+      }
     }
-    if (scraped.status !== 200 || result.metrics['hookrelay_deliveries{status="pending"}'] !== 0 || result.metrics.hookrelay_deliveries_due !== 0) {
-      result.problems.push(`GET /api/metrics answered ${scraped.status}, ${JSON.stringify(result.metrics)}`);
-      result.ok = false;
-    }
-
-    const code = await stopApp(app);
-    app = undefined;
-    if (code !== 0) {
-      result.problems.push(`the app exited with ${code} on SIGTERM`);
-      result.ok = false;
-    }
+    apps.length = 0;
     return result;
   } finally {
     active.delete(run);
-    if (app) await crashApp(app, dataDir).catch(() => {});
+    for (const app of apps) await crashApp(app, dataDir).catch(() => {});
     await stopPostgres(pgDir).catch(() => {});
     await Promise.all(receivers.map((r) => r.close()));
     if (ownSnapshot) await snapshot?.remove();
@@ -231,7 +263,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 export function formatSummary(result: ChaosResult): string {
   const { published, delivered, dead, duplicates, missing } = result;
   const lines = [
-    `${result.name} (seed ${result.seed}, ${(result.durationMs / 1000).toFixed(0)} s): ${result.ok ? "OK" : "FAILED"}`,
+    `${result.name} (seed ${result.seed}, ${result.instances} instance(s), ${(result.durationMs / 1000).toFixed(0)} s): ${result.ok ? "OK" : "FAILED"}`,
     `  published ${published}, delivered ${delivered}, dead ${dead}, duplicates ${duplicates} (${result.restartDuplicates} only around a database restart), missing ${missing}`,
     `  deliveries ${result.deliveries}, attempts ${result.attempts}, unexplained duplicates ${result.unexplainedDuplicates}, lost 202s ${result.lost}, pending at end ${result.pendingAtEnd}, leases at end ${result.leasesAtEnd}`,
     `  publisher: ${JSON.stringify(result.publisher.statuses)} by status, ${result.publisher.connectionErrors} refused connections, ${result.publisher.acceptedAsDuplicate} accepted on a retry as duplicate`,
