@@ -17,7 +17,7 @@ import {
   updateIntegrationInput,
 } from "@/lib/inbound/integration-input";
 import { statsQuery } from "@/lib/stats/webhook-stats";
-import { createWebhookInput, listQuery, replaceWebhookInput, rotateSecretInput, updateWebhookInput } from "@/lib/webhooks/webhook-input";
+import { createWebhookInput, listQuery, rotateSecretInput, updateWebhookInput } from "@/lib/webhooks/webhook-input";
 
 const errorEnvelope = z
   .object({
@@ -58,8 +58,8 @@ const paths: ZodOpenApiPathsObject = {
   },
   "/api/webhooks/{id}": {
     get: withId(op("Read a webhook")),
-    put: withId(op("Replace a webhook's configuration", { body: replaceWebhookInput })),
-    patch: withId(op("Change some of a webhook's fields", { body: updateWebhookInput })),
+    put: withId(op("Change the fields given, like PATCH (seeds 002 and 003 send partial PUT bodies)", { body: updateWebhookInput })),
+    patch: withId(op("Change the fields given; `null` clears an optional field", { body: updateWebhookInput })),
     delete: withId({ summary: "Delete a webhook", responses: { 204: { description: "deleted" }, ...errors } }),
   },
   "/api/webhooks/{id}/rotate-secret": {

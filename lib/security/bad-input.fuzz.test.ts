@@ -62,7 +62,7 @@ const writes: Record<string, WriteCase | { exempt: string }> = {
     }),
   },
   "PUT /api/webhooks/{id}": {
-    schema: "ReplaceWebhook",
+    schema: "UpdateWebhook",
     valid: () => ({ name: "fuzz", url: receiverUrl, events: ["order.*"], description: "d", filters: null, headers: {}, timeout_ms: 5000, retry_policy: [1, 2], signature_profile: "sha256" }),
   },
   "PATCH /api/webhooks/{id}": { schema: "UpdateWebhook", valid: () => ({ name: "fuzz", is_active: true, rate_limit_per_hour: null, debug_mode: true, ip_whitelist: [] }) },
