@@ -11,7 +11,9 @@ describe("GET /api/openapi.json", () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe("3.1.0");
     const create = res.body.components.schemas.CreateWebhook;
-    expect(create.required).toEqual(expect.arrayContaining(["name", "url", "events"]));
+    expect(create.required).toEqual(["url", "events"]);
+    expect(create.properties).toHaveProperty("active.type", "boolean");
+    expect(create.properties).toHaveProperty("status.enum", ["active", "inactive"]);
     expect(create.properties.signature_profile.enum).toEqual(["standard", "omnisales", "sha256", "auraconnect"]);
   });
 

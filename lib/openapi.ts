@@ -17,7 +17,16 @@ import {
   updateIntegrationInput,
 } from "@/lib/inbound/integration-input";
 import { statsQuery } from "@/lib/stats/webhook-stats";
-import { createWebhookInput, listQuery, replaceWebhookInput, rotateSecretInput, updateWebhookInput } from "@/lib/webhooks/webhook-input";
+import {
+  auraconnectCreateInput,
+  auraconnectLogJson,
+  auraconnectLogsQuery,
+  auraconnectTestInput,
+  auraconnectTestJson,
+  auraconnectUpdateInput,
+  auraconnectWebhookJson,
+} from "@/lib/webhooks/auraconnect-dialect";
+import { createWebhookInput, listQuery, rotateSecretInput, updateWebhookInput } from "@/lib/webhooks/webhook-input";
 
 const errorEnvelope = z
   .object({
@@ -48,6 +57,11 @@ function op(summary: string, options: { body?: z.ZodType; list?: boolean; status
   };
 }
 
+/** An operation of the AuraConnect dialect (seed 003): a bare JSON answer, no envelope. */
+function bare(summary: string, answer: z.ZodType, options: { body?: z.ZodType; status?: number; query?: z.ZodObject } = {}): ZodOpenApiOperationObject {
+  return { ...op(summary, options), tags: ["AuraConnect dialect (seed 003)"], responses: { [options.status ?? 200]: { description: "success", content: { "application/json": { schema: answer } } }, ...errors } };
+}
+
 const id = z.object({ id: z.string() });
 const withId = (o: ZodOpenApiOperationObject): ZodOpenApiOperationObject => ({ ...o, requestParams: { ...o.requestParams, path: id } });
 
@@ -58,8 +72,8 @@ const paths: ZodOpenApiPathsObject = {
   },
   "/api/webhooks/{id}": {
     get: withId(op("Read a webhook")),
-    put: withId(op("Replace a webhook's configuration", { body: replaceWebhookInput })),
-    patch: withId(op("Change some of a webhook's fields", { body: updateWebhookInput })),
+    put: withId(op("Change the fields given, like PATCH (seeds 002 and 003 send partial PUT bodies)", { body: updateWebhookInput })),
+    patch: withId(op("Change the fields given; `null` clears an optional field", { body: updateWebhookInput })),
     delete: withId({ summary: "Delete a webhook", responses: { 204: { description: "deleted" }, ...errors } }),
   },
   "/api/webhooks/{id}/rotate-secret": {
@@ -74,6 +88,24 @@ const paths: ZodOpenApiPathsObject = {
   "/api/webhooks/{id}/replay": {
     get: withId(op("The webhook's dead letters", { list: true, query: listQuery })),
     post: withId(op("Queue dead letters again: one by `failure_id`, or all `since` a time", { body: replayInput })),
+  },
+  "/api/v1/webhooks": {
+    get: bare("List webhooks (seed 003)", z.object({ webhooks: z.array(auraconnectWebhookJson), total: z.number().int() })),
+    post: bare("Register a webhook (seed 003); signs with the `auraconnect` profile and retry policy unless told otherwise", auraconnectWebhookJson, {
+      body: auraconnectCreateInput,
+      status: 201,
+    }),
+  },
+  "/api/v1/webhooks/{id}": {
+    get: withId(bare("Read a webhook (seed 003)", auraconnectWebhookJson)),
+    put: withId(bare("Change the fields given (seed 003)", auraconnectWebhookJson, { body: auraconnectUpdateInput })),
+    delete: withId({ summary: "Delete a webhook (seed 003)", tags: ["AuraConnect dialect (seed 003)"], responses: { 204: { description: "deleted" }, ...errors } }),
+  },
+  "/api/v1/webhooks/test": {
+    post: bare("Deliver the event type's example payload to the webhook now; answers the attempt as a log entry (seed 003)", auraconnectTestJson, { body: auraconnectTestInput }),
+  },
+  "/api/v1/webhooks/{id}/logs": {
+    get: withId(bare("The webhook's attempts, newest first (seed 003)", z.object({ logs: z.array(auraconnectLogJson) }), { query: auraconnectLogsQuery })),
   },
   "/api/events": { post: op("Publish an event; 202 with the deliveries it created (200 for a repeated id)", { body: publishEventInput, status: 202 }) },
   "/api/events/{id}": { get: withId(op("An event (by Hookrelay's or the publisher's id) and its deliveries")) },

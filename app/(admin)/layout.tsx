@@ -1,4 +1,5 @@
 import { getServerSession } from "next-auth";
+import Image from "next/image";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
@@ -29,9 +30,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
       <header className="sticky top-0 z-30 bg-slate-900 text-white shadow">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2.5 sm:px-6">
           <Link href="/dashboard" className="flex items-center gap-2 rounded font-semibold tracking-tight focus-visible:outline-2 focus-visible:outline-indigo-400">
-            <span aria-hidden className="flex size-7 items-center justify-center rounded-md bg-indigo-500 text-sm font-bold">
-              H
-            </span>
+            <Image src="/icon.svg" alt="" width={28} height={28} unoptimized className="size-7" />
             Hookrelay
           </Link>
           <div className="order-last w-full md:order-none md:w-auto">

@@ -12,17 +12,19 @@ export const sendTestInput = z
   .strictObject({ event: z.string().max(100).optional(), type: z.string().max(100).optional() })
   .meta({ id: "SendTest" });
 
-export async function sendTestEvent(accountId: string, webhookId: string, requestedType?: string) {
+/** `field` names the type's field in the caller's request, for the error detail. */
+export async function sendTestEvent(accountId: string, webhookId: string, requestedType?: string, field = "event") {
   const webhook = await getWebhook(accountId, webhookId);
   // Without a type, the webhook's first exact subscription, else the catalog's first type.
   const type = requestedType ?? webhook.events.find((e) => findEventType(e)) ?? "order.created";
   const eventType = findEventType(type);
-  if (!eventType) throw new ApiError("validation_error", "invalid request body", [{ path: "event", message: `unknown event type ${type}` }]);
-  const { deliveries } = await publishEvent(accountId, { type, data: eventType.example, id: undefined }, { isTest: true, webhookIds: [webhook.id], callerAttempts: true });
+  if (!eventType) throw new ApiError("validation_error", "invalid request body", [{ path: field, message: `unknown event type ${type}` }]);
+  const { event, deliveries } = await publishEvent(accountId, { type, data: eventType.example, id: undefined }, { isTest: true, webhookIds: [webhook.id], callerAttempts: true });
   const deliveryId = deliveries[0].id;
   const result = await attemptDelivery(deliveryId);
   return {
     delivery_id: deliveryId,
+    event_id: event.externalId ?? event.id,
     event: type,
     status: result?.outcome.ok ? "succeeded" : "failed",
     response_code: result?.outcome.statusCode ?? null,

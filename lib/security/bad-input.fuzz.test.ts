@@ -62,7 +62,7 @@ const writes: Record<string, WriteCase | { exempt: string }> = {
     }),
   },
   "PUT /api/webhooks/{id}": {
-    schema: "ReplaceWebhook",
+    schema: "UpdateWebhook",
     valid: () => ({ name: "fuzz", url: receiverUrl, events: ["order.*"], description: "d", filters: null, headers: {}, timeout_ms: 5000, retry_policy: [1, 2], signature_profile: "sha256" }),
   },
   "PATCH /api/webhooks/{id}": { schema: "UpdateWebhook", valid: () => ({ name: "fuzz", is_active: true, rate_limit_per_hour: null, debug_mode: true, ip_whitelist: [] }) },
@@ -70,6 +70,13 @@ const writes: Record<string, WriteCase | { exempt: string }> = {
   "POST /api/webhooks/{id}/rotate-secret": { schema: "RotateSecret", valid: () => ({ secret: "a-chosen-secret-0123456789" }) },
   "POST /api/webhooks/{id}/test": { schema: "SendTest", valid: () => ({ event: "order.created", type: "order.created" }) },
   "POST /api/webhooks/{id}/replay": { schema: "Replay", valid: () => ({ since: "2020-01-01T00:00:00Z" }) },
+  "POST /api/v1/webhooks": {
+    schema: "AuraConnectCreateWebhook",
+    valid: () => ({ url: "https://example.com/fuzz", events: ["order.*"], secret: "a-chosen-secret-0123456789", active: true, status: "active", description: "d", filters: { restaurant_id: 1 }, debug_mode: true }),
+  },
+  "PUT /api/v1/webhooks/{id}": { schema: "AuraConnectUpdateWebhook", valid: () => ({ events: ["order.*"], active: true, status: "active", debug_mode: true, filters: null }) },
+  "DELETE /api/v1/webhooks/{id}": { schema: null },
+  "POST /api/v1/webhooks/test": { schema: "AuraConnectTestWebhook", valid: (t) => ({ webhook_id: t.webhookId, event_type: "order.created" }) },
   "POST /api/events": { schema: "PublishEvent", valid: () => ({ type: "order.created", data: { order_id: "o-1" }, id: "fuzz-event" }) },
   "POST /api/integrations": {
     schema: "CreateIntegration",
@@ -421,7 +428,7 @@ describe("path parameters and query strings", () => {
   it(
     "every GET route answers random query values without a 5xx (as an admin, so account_id is looked up)",
     async () => {
-      const keys = ["limit", "cursor", "status", "event", "since", "delivery_id", "window", "account_id", "unknown"];
+      const keys = ["limit", "cursor", "status", "event", "since", "delivery_id", "event_type", "window", "account_id", "unknown"];
       for (const route of routeFiles) {
         if (route.template.startsWith("/api/auth/") || route.template === "/api/inngest" || !(await exportedMethods(route.file)).includes("GET")) continue;
         const path = fillPath(route.template, tenantParams(route.template, t));

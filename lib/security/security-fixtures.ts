@@ -158,7 +158,7 @@ export async function seedTenant(receivers: { ok: Receiver; gone: Receiver }, op
 
 /** The tenant's own object for each route parameter, by route template. */
 export function tenantParams(template: string, t: Tenant): Record<string, string> {
-  if (template.startsWith("/api/webhooks/{id}")) return { id: t.webhookId };
+  if (template.startsWith("/api/webhooks/{id}") || template.startsWith("/api/v1/webhooks/{id}")) return { id: t.webhookId };
   if (template.startsWith("/api/integrations/{id}")) return { id: t.integrationId };
   if (template.startsWith("/api/events/{id}")) return { id: t.eventId };
   if (template.startsWith("/api/api-keys/{id}")) return { id: t.spareKeyId };

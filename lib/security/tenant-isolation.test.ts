@@ -65,6 +65,8 @@ const cases: Record<string, RouteCase> = {
       ],
     },
   },
+  "/api/v1/webhooks/{id}": { probes: { GET: onWebhook(), PUT: onWebhook({ url: "https://example.com/stolen", active: true }), DELETE: onWebhook() } },
+  "/api/v1/webhooks/{id}/logs": { probes: { GET: onWebhook() } },
   "/api/events/{id}": { probes: { GET: (a) => [{ params: { id: a.eventId } }, { params: { id: a.eventExternalId } }] } },
   "/api/integrations/{id}": {
     probes: {
@@ -155,13 +157,17 @@ describe("account B calling with account A's ids", () => {
     }
   });
 
-  it("B's own webhook cannot replay A's dead letter, nor B's integration A's inbound event", async () => {
+  it("B's own webhook cannot replay A's dead letter, nor B's integration A's inbound event, nor B test-send to A's webhook", async () => {
     const before = await fingerprint(a.accountId);
     const replay = await api.post(`/api/webhooks/${b.deadWebhookId}/replay`, { failure_id: a.deadLetterId }, { key: b.key });
     expect(replay.status).toBe(404);
     expect(replay.body.code).toBe("not_found");
     const inbound = await api.post(`/api/integrations/${b.integrationId}/replay`, { event_id: a.inboundEventId }, { key: b.key });
     expect(inbound.status).toBe(404);
+    // The AuraConnect dialect names the webhook in the body, not the path.
+    const test = await api.post("/api/v1/webhooks/test", { webhook_id: a.webhookId, event_type: "order.created" }, { key: b.key });
+    expect(test.status).toBe(404);
+    expect(test.body.code).toBe("not_found");
     expect(await fingerprint(a.accountId)).toEqual(before);
   });
 

@@ -76,48 +76,122 @@ export const webhookSecret = z
   .max(256)
   .regex(/^[\x21-\x7e]+$/, "a secret is printable ASCII without spaces");
 
-export const createWebhookInput = z
-  .strictObject({
-    name: fields.name,
-    url: fields.url,
-    events: fields.events,
-    description: fields.description.optional(),
-    secret: webhookSecret.optional(),
-    is_active: fields.is_active.default(true),
-    filters: fields.filters.optional(),
-    ip_whitelist: fields.ip_whitelist.default([]),
-    headers: fields.headers.default({}),
-    timeout_ms: fields.timeout_ms.default(30_000),
-    retry_policy: fields.retry_policy.default("standard"),
-    signature_profile: fields.signature_profile.default("standard"),
-    rate_limit_per_hour: fields.rate_limit_per_hour.optional(),
-    debug_mode: fields.debug_mode.default(false),
-  })
-  .meta({ id: "CreateWebhook" });
+// Seeds 003 and 002 say `active: true` and `status: "active"` where Hookrelay says `is_active`.
+const activeAliases = {
+  active: z.boolean().meta({ description: "Alias of `is_active` (seed 003)." }),
+  status: z.enum(["active", "inactive"]).meta({ description: "Alias of `is_active` (seed 002): `active` or `inactive`." }),
+};
 
-/** PUT: the whole configuration; omitted optional fields return to their defaults. */
-export const replaceWebhookInput = createWebhookInput.omit({ secret: true }).meta({ id: "ReplaceWebhook" });
+interface ActiveFields {
+  is_active?: boolean;
+  active?: boolean;
+  status?: "active" | "inactive";
+}
 
-/** PATCH: any subset of the fields. */
-export const updateWebhookInput = z
-  .strictObject({
-    name: fields.name,
-    url: fields.url,
-    events: fields.events,
-    description: fields.description,
-    is_active: fields.is_active,
-    filters: fields.filters,
-    ip_whitelist: fields.ip_whitelist,
-    headers: fields.headers,
-    timeout_ms: fields.timeout_ms,
-    retry_policy: fields.retry_policy,
-    signature_profile: fields.signature_profile,
-    rate_limit_per_hour: fields.rate_limit_per_hour,
-    debug_mode: fields.debug_mode,
-  })
-  .partial()
-  .refine((input) => Object.keys(input).length > 0, "send at least one field to change")
-  .meta({ id: "UpdateWebhook" });
+/** `is_active` and its aliases, when more than one is sent, must say the same. */
+function checkActiveAliases(input: ActiveFields, ctx: z.RefinementCtx) {
+  const given = [
+    ["is_active", input.is_active],
+    ["active", input.active],
+    ["status", input.status === undefined ? undefined : input.status === "active"],
+  ].filter(([, value]) => value !== undefined);
+  if (new Set(given.map(([, value]) => value)).size > 1) {
+    const names = given.map(([name]) => `\`${name}\``).join(" and ");
+    ctx.addIssue({ code: "custom", path: [String(given[1][0])], message: `${names} disagree: send one of them (they all set whether the webhook is active)` });
+  }
+}
+
+/** The one `is_active` the fields agree on (undefined when none was sent), without the aliases. */
+function mergeActiveAliases<T extends ActiveFields>({ active, status, ...rest }: T): Omit<T, "active" | "status"> {
+  const isActive = rest.is_active ?? active ?? (status === undefined ? undefined : status === "active");
+  return isActive === undefined ? rest : { ...rest, is_active: isActive };
+}
+
+/** The name a webhook gets when none is given: its URL's host (seeds 002 and 003 send none). */
+export function defaultWebhookName(url: string): string {
+  return new URL(url).host.slice(0, 100);
+}
+
+/** Values of the fields that have a default; a dialect (lib/webhooks/auraconnect-dialect.ts) may choose others. */
+export interface WebhookDefaults {
+  retry_policy: z.output<typeof retryPolicySchema>;
+  signature_profile: z.output<typeof fields.signature_profile>;
+}
+
+export const standardDefaults: WebhookDefaults = { retry_policy: "standard", signature_profile: "standard" };
+const defaultTimeoutMs = 30_000;
+
+/** The create schema with these defaults, registered for OpenAPI under `id`. */
+export function createInputWith(defaults: WebhookDefaults, id: string) {
+  return z
+    .strictObject({
+      name: fields.name.optional().meta({ description: "Defaults to the URL's host." }),
+      url: fields.url,
+      events: fields.events,
+      description: fields.description.optional(),
+      secret: webhookSecret.optional(),
+      is_active: fields.is_active.optional().meta({ description: "Default true." }),
+      active: activeAliases.active.optional(),
+      status: activeAliases.status.optional(),
+      filters: fields.filters.optional(),
+      ip_whitelist: fields.ip_whitelist.default([]),
+      headers: fields.headers.default({}),
+      timeout_ms: fields.timeout_ms.default(defaultTimeoutMs),
+      retry_policy: fields.retry_policy.default(defaults.retry_policy),
+      signature_profile: fields.signature_profile.default(defaults.signature_profile),
+      rate_limit_per_hour: fields.rate_limit_per_hour.optional(),
+      debug_mode: fields.debug_mode.default(false),
+    })
+    .superRefine(checkActiveAliases)
+    .transform((input) => {
+      const merged = mergeActiveAliases(input);
+      return { ...merged, name: merged.name ?? defaultWebhookName(merged.url), is_active: merged.is_active ?? true };
+    })
+    .meta({ id });
+}
+
+/** A field that `null` returns to its default. */
+const resettable = <S extends z.ZodType>(schema: S, value: z.output<S>) =>
+  schema
+    .nullable()
+    .transform((v): z.output<S> => v ?? value)
+    .meta({ description: `\`null\` returns it to the default (${JSON.stringify(value)}).` });
+
+/**
+ * PUT and PATCH: any subset of the fields; the others stay as they are (seeds 002 and 003 send
+ * partial PUT bodies). `null` clears an optional field or returns it to its default; a `null`
+ * name becomes the URL's host again.
+ */
+export function updateInputWith(defaults: WebhookDefaults, id: string) {
+  return z
+    .strictObject({
+      name: fields.name.nullable(),
+      url: fields.url,
+      events: fields.events,
+      description: fields.description,
+      is_active: fields.is_active,
+      active: activeAliases.active,
+      status: activeAliases.status,
+      filters: fields.filters,
+      ip_whitelist: resettable(fields.ip_whitelist, []),
+      headers: resettable(fields.headers, {}),
+      timeout_ms: resettable(fields.timeout_ms, defaultTimeoutMs),
+      retry_policy: resettable(fields.retry_policy, defaults.retry_policy),
+      signature_profile: resettable(fields.signature_profile, defaults.signature_profile),
+      rate_limit_per_hour: fields.rate_limit_per_hour,
+      debug_mode: resettable(fields.debug_mode, false),
+    })
+    .partial()
+    .refine((input) => Object.keys(input).length > 0, "send at least one field to change")
+    .superRefine(checkActiveAliases)
+    .transform(mergeActiveAliases)
+    .meta({ id });
+}
+
+export const createWebhookInput = createInputWith(standardDefaults, "CreateWebhook");
+
+/** PUT and PATCH alike. */
+export const updateWebhookInput = updateInputWith(standardDefaults, "UpdateWebhook");
 
 export const rotateSecretInput = z.strictObject({ secret: webhookSecret.optional() }).meta({ id: "RotateSecret" });
 

@@ -9,7 +9,7 @@ import { ApiError, notFound } from "@/lib/http/errors";
 import { announcePendingDeliveries } from "@/lib/delivery/announce";
 import { decryptSecret, encryptSecret, generateSigningSecret } from "@/lib/webhooks/secret-box";
 import { resolveAllowedAddresses } from "@/lib/webhooks/url-guard";
-import { MAX_WEBHOOKS_PER_ACCOUNT, type CreateWebhookInput, type UpdateWebhookInput } from "@/lib/webhooks/webhook-input";
+import { defaultWebhookName, MAX_WEBHOOKS_PER_ACCOUNT, type CreateWebhookInput, type UpdateWebhookInput } from "@/lib/webhooks/webhook-input";
 
 export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
 
@@ -75,14 +75,14 @@ export async function getWebhook(accountId: string, id: string): Promise<Webhook
   return webhook;
 }
 
-/** Applies a PATCH (or a PUT, which is a PATCH of every field). */
+/** Applies a PUT or a PATCH: only the fields given change; a `null` name is the URL's host again. */
 export async function updateWebhook(accountId: string, id: string, input: UpdateWebhookInput): Promise<Webhook> {
   const current = await getWebhook(accountId, id);
   if (input.url !== undefined || input.ip_whitelist !== undefined) {
     await assertReachableUrl(input.url ?? current.url, input.ip_whitelist ?? current.ipWhitelist);
   }
   const data: Prisma.WebhookUpdateInput = {
-    name: input.name,
+    name: input.name === null ? defaultWebhookName(input.url ?? current.url) : input.name,
     url: input.url,
     description: input.description,
     events: input.events,

