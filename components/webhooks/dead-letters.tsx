@@ -1,6 +1,6 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import type { DeadLetter } from "@/components/api-types";
+import type { DeadLetter, ReplayResult } from "@/components/api-types";
 import { formatDateTime, formatRelative, toDateTimeLocal } from "@/components/format";
 import { useApiList, useApiMutation } from "@/components/use-api";
 import { Badge } from "@/components/ui/badge";
@@ -13,11 +13,6 @@ import { Table, TableHead, Td, Tr } from "@/components/ui/table";
 import { LoadMore } from "@/components/webhooks/load-more";
 
 const COLUMNS = ["Event", "Reason", "Failed", "Replayed", ""];
-
-interface ReplayResult {
-  replayed: number;
-  delivery_ids: string[];
-}
 
 /** Deliveries whose retry policy ran out; Replay queues the event to this webhook again. */
 export function DeadLetters({ webhookId }: { webhookId: string }) {
