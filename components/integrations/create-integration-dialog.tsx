@@ -3,9 +3,8 @@ import { useState, type FormEvent } from "react";
 import { ApiClientError } from "@/components/api-client";
 import type { Integration } from "@/components/api-types";
 import { useApiMutation } from "@/components/use-api";
-import { Button } from "@/components/ui/button";
 import { SecretValue } from "@/components/ui/copy-button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, DialogFooter } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { receiveUrl } from "@/components/integrations/receive-url";
 import { createIntegrationInput } from "@/lib/inbound/integration-input";
@@ -51,7 +50,7 @@ export function CreateIntegrationDialog({ open, onClose }: { open: boolean; onCl
 
   if (created) {
     return (
-      <Dialog open={open} onClose={close} title="Integration added" footer={<Button variant="primary" onClick={close}>I&apos;ve saved it</Button>}>
+      <Dialog open={open} onClose={close} title="Integration added" footer={<DialogFooter onAction={close} actionLabel="I've saved it" />}>
         <div className="flex flex-col gap-4 text-sm">
           <p className="text-slate-600">
             Give the sending system this URL and secret. It signs each request body with HMAC-SHA256 and sends <code className="font-mono text-xs">X-Webhook-Signature: sha256=&lt;hex&gt;</code>.
@@ -71,7 +70,13 @@ export function CreateIntegrationDialog({ open, onClose }: { open: boolean; onCl
   }
 
   return (
-    <Dialog open={open} onClose={close} title="Add integration" description="An outside system (POS, accounting, payments) that posts signed webhooks to Hookrelay.">
+    <Dialog
+      open={open}
+      onClose={close}
+      title="Add integration"
+      description="An outside system (POS, accounting, payments) that posts signed webhooks to Hookrelay."
+      footer={<DialogFooter onCancel={close} form="create-integration" actionLabel="Add integration" pendingLabel="Adding…" pending={create.isPending} />}
+    >
       <form id="create-integration" onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
         <Field label="Source system" error={errors.source_system} hint="Lowercase slug, e.g. pawoon. Part of the receive URL.">
           {(p) => <Input {...p} name="source_system" autoComplete="off" placeholder="pawoon" />}
@@ -90,12 +95,6 @@ export function CreateIntegrationDialog({ open, onClose }: { open: boolean; onCl
             {errors._form}
           </p>
         )}
-        <div className="flex justify-end gap-2 pt-1">
-          <Button onClick={close}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={create.isPending}>
-            {create.isPending ? "Adding…" : "Add integration"}
-          </Button>
-        </div>
       </form>
     </Dialog>
   );

@@ -1,16 +1,15 @@
 "use client";
 import { useState } from "react";
 import type { InboundEvent, Integration } from "@/components/api-types";
-import { formatDateTime, formatRelative } from "@/components/format";
 import { useApiList, useApiMutation } from "@/components/use-api";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState, InlineError } from "@/components/ui/error-state";
+import { InlineError } from "@/components/ui/error-state";
 import { Field, Select } from "@/components/ui/field";
-import { TableSkeleton } from "@/components/ui/skeleton";
-import { Table, TableHead, Td, Tr } from "@/components/ui/table";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { TableShell, Td, Tr } from "@/components/ui/table";
 import { LoadMore } from "@/components/webhooks/load-more";
 
 const COLUMNS = ["Status", "Event", "Attempts", "Received", "Error", ""];
@@ -51,55 +50,48 @@ export function InboundEvents({ integration }: { integration: Integration }) {
         </Field>
         {replay.isError && <InlineError error={replay.error} />}
       </div>
-      {events.isError ? (
-        <ErrorState error={events.error} onRetry={() => events.refetch()} title="Could not load received events" />
-      ) : rows.length === 0 && !events.isPending ? (
-        <EmptyState title="Nothing received yet" description="Events appear here as soon as the source system posts to the receive URL." />
-      ) : (
-        <Table label="Received events">
-          <TableHead columns={COLUMNS} />
-          {events.isPending ? (
-            <TableSkeleton columns={COLUMNS.length} rows={3} />
-          ) : (
-            <tbody>
-              {rows.map((e) => (
-                <Tr key={e.id}>
-                  <Td>
-                    <StatusBadge status={e.status} />
-                  </Td>
-                  <Td>
-                    <span className="block font-mono text-xs text-slate-800">{e.event}</span>
-                    <span className="block font-mono text-[11px] text-slate-400">{e.id}</span>
-                  </Td>
-                  <Td className="tabular-nums">{e.attempts}</Td>
-                  <Td className="text-slate-500">
-                    <time dateTime={e.received_at} title={formatDateTime(e.received_at)}>
-                      {formatRelative(e.received_at)}
-                    </time>
-                  </Td>
-                  <Td className="max-w-64">
-                    <span className="block truncate text-red-700" title={e.last_error ?? undefined}>
-                      {e.last_error ?? ""}
-                    </span>
-                  </Td>
-                  <Td className="text-right">
-                    <div className="flex justify-end gap-1">
-                      <Button size="sm" variant="ghost" onClick={() => setOpen(open?.id === e.id ? null : e)} aria-expanded={open?.id === e.id}>
-                        Payload
-                      </Button>
-                      {e.status === "dead" && (
-                        <Button size="sm" onClick={() => replay.mutate(e.id)} disabled={replay.isPending}>
-                          Replay
-                        </Button>
-                      )}
-                    </div>
-                  </Td>
-                </Tr>
-              ))}
-            </tbody>
-          )}
-        </Table>
-      )}
+      <TableShell
+        label="Received events"
+        columns={COLUMNS}
+        query={events}
+        rows={rows}
+        skeletonRows={3}
+        errorTitle="Could not load received events"
+        empty={<EmptyState title="Nothing received yet" description="Events appear here as soon as the source system posts to the receive URL." />}
+      >
+        {(e) => (
+          <Tr key={e.id}>
+            <Td>
+              <StatusBadge status={e.status} />
+            </Td>
+            <Td>
+              <span className="block font-mono text-xs text-slate-800">{e.event}</span>
+              <span className="block font-mono text-[11px] text-slate-400">{e.id}</span>
+            </Td>
+            <Td className="tabular-nums">{e.attempts}</Td>
+            <Td className="text-slate-500">
+              <RelativeTime iso={e.received_at} />
+            </Td>
+            <Td className="max-w-64">
+              <span className="block truncate text-red-700" title={e.last_error ?? undefined}>
+                {e.last_error ?? ""}
+              </span>
+            </Td>
+            <Td className="text-right">
+              <div className="flex justify-end gap-1">
+                <Button size="sm" variant="ghost" onClick={() => setOpen(open?.id === e.id ? null : e)} aria-expanded={open?.id === e.id}>
+                  Payload
+                </Button>
+                {e.status === "dead" && (
+                  <Button size="sm" onClick={() => replay.mutate(e.id)} disabled={replay.isPending}>
+                    Replay
+                  </Button>
+                )}
+              </div>
+            </Td>
+          </Tr>
+        )}
+      </TableShell>
       {open && (
         <div className="border-t border-slate-100 px-4 py-3 sm:px-5">
           <p className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Payload of {open.id}</p>

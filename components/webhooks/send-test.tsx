@@ -14,6 +14,19 @@ function matches(pattern: string, type: string) {
   return pattern === "*" || pattern === type || (pattern.endsWith(".*") && type.startsWith(pattern.slice(0, -1)));
 }
 
+function EventTypeGroup({ label, types }: { label: string; types: EventType[] }) {
+  if (types.length === 0) return null;
+  return (
+    <optgroup label={label}>
+      {types.map((t) => (
+        <option key={t.type} value={t.type}>
+          {t.type}
+        </option>
+      ))}
+    </optgroup>
+  );
+}
+
 /** Delivers an event type's example payload now and shows the first attempt's outcome. */
 export function SendTest({ webhook }: { webhook: Webhook }) {
   const catalog = useApiQuery<EventType[]>("/api/event-types");
@@ -36,24 +49,8 @@ export function SendTest({ webhook }: { webhook: Webhook }) {
                 <Skeleton className="h-9 w-full" />
               ) : (
                 <Select {...p} value={event} onChange={(e) => setChosen(e.target.value)}>
-                  {subscribed.length > 0 && (
-                    <optgroup label="Subscribed">
-                      {subscribed.map((t) => (
-                        <option key={t.type} value={t.type}>
-                          {t.type}
-                        </option>
-                      ))}
-                    </optgroup>
-                  )}
-                  {others.length > 0 && (
-                    <optgroup label="Other event types">
-                      {others.map((t) => (
-                        <option key={t.type} value={t.type}>
-                          {t.type}
-                        </option>
-                      ))}
-                    </optgroup>
-                  )}
+                  <EventTypeGroup label="Subscribed" types={subscribed} />
+                  <EventTypeGroup label="Other event types" types={others} />
                 </Select>
               )
             }
