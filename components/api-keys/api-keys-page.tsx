@@ -9,7 +9,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { SecretValue } from "@/components/ui/copy-button";
-import { ConfirmDialog, Dialog, DialogFooter } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog, DialogFooter, FormDialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { InlineError } from "@/components/ui/error-state";
 import { Field, Input, Select } from "@/components/ui/field";
@@ -63,29 +63,30 @@ function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () => void
   }
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={close}
       title="Create API key"
       description="For integrators calling the REST API (publishing events, managing webhooks)."
-      footer={<DialogFooter onCancel={close} form="create-api-key" actionLabel="Create key" pendingLabel="Creating…" pending={create.isPending} />}
+      onSubmit={onSubmit}
+      submitLabel="Create key"
+      pendingLabel="Creating…"
+      pending={create.isPending}
     >
-      <form id="create-api-key" onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
-        <Field label="Name" error={error ?? undefined} hint="What uses it, e.g. “Order service”.">
-          {(p) => <Input {...p} name="name" autoComplete="off" maxLength={100} />}
+      <Field label="Name" error={error ?? undefined} hint="What uses it, e.g. “Order service”.">
+        {(p) => <Input {...p} name="name" autoComplete="off" maxLength={100} />}
+      </Field>
+      {user.role === "admin" && (
+        <Field label="Role" hint="An admin key can act on every account.">
+          {(p) => (
+            <Select {...p} name="role" defaultValue="member">
+              <option value="member">Member</option>
+              <option value="admin">Admin</option>
+            </Select>
+          )}
         </Field>
-        {user.role === "admin" && (
-          <Field label="Role" hint="An admin key can act on every account.">
-            {(p) => (
-              <Select {...p} name="role" defaultValue="member">
-                <option value="member">Member</option>
-                <option value="admin">Admin</option>
-              </Select>
-            )}
-          </Field>
-        )}
-      </form>
-    </Dialog>
+      )}
+    </FormDialog>
   );
 }
 
@@ -111,7 +112,6 @@ export function ApiKeysPage() {
           label="API keys"
           columns={COLUMNS}
           query={keys}
-          rows={keys.data}
           skeletonRows={3}
           errorTitle="Could not load API keys"
           empty={<EmptyState title="No API keys" description="Create a key to publish events and manage webhooks from your code." />}

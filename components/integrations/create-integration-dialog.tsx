@@ -4,7 +4,7 @@ import { ApiClientError } from "@/components/api-client";
 import type { Integration } from "@/components/api-types";
 import { useApiMutation } from "@/components/use-api";
 import { SecretValue } from "@/components/ui/copy-button";
-import { Dialog, DialogFooter } from "@/components/ui/dialog";
+import { Dialog, DialogFooter, FormDialog } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { receiveUrl } from "@/components/integrations/receive-url";
 import { createIntegrationInput } from "@/lib/inbound/integration-input";
@@ -70,32 +70,33 @@ export function CreateIntegrationDialog({ open, onClose }: { open: boolean; onCl
   }
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={close}
       title="Add integration"
       description="An outside system (POS, accounting, payments) that posts signed webhooks to Hookrelay."
-      footer={<DialogFooter onCancel={close} form="create-integration" actionLabel="Add integration" pendingLabel="Adding…" pending={create.isPending} />}
+      onSubmit={onSubmit}
+      submitLabel="Add integration"
+      pendingLabel="Adding…"
+      pending={create.isPending}
     >
-      <form id="create-integration" onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
-        <Field label="Source system" error={errors.source_system} hint="Lowercase slug, e.g. pawoon. Part of the receive URL.">
-          {(p) => <Input {...p} name="source_system" autoComplete="off" placeholder="pawoon" />}
-        </Field>
-        <Field label="User ID" error={errors.user_id} hint="Whose data the source sends. Part of the receive URL.">
-          {(p) => <Input {...p} name="user_id" autoComplete="off" placeholder="merchant-42" />}
-        </Field>
-        <Field label="Name" error={errors.name} hint="Optional.">
-          {(p) => <Input {...p} name="name" autoComplete="off" />}
-        </Field>
-        <Field label="Forward as" error={errors.forward_as} hint="Optional: re-publish processed events to your webhooks under this prefix.">
-          {(p) => <Input {...p} name="forward_as" autoComplete="off" placeholder="pos" />}
-        </Field>
-        {errors._form && (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-            {errors._form}
-          </p>
-        )}
-      </form>
-    </Dialog>
+      <Field label="Source system" error={errors.source_system} hint="Lowercase slug, e.g. pawoon. Part of the receive URL.">
+        {(p) => <Input {...p} name="source_system" autoComplete="off" placeholder="pawoon" />}
+      </Field>
+      <Field label="User ID" error={errors.user_id} hint="Whose data the source sends. Part of the receive URL.">
+        {(p) => <Input {...p} name="user_id" autoComplete="off" placeholder="merchant-42" />}
+      </Field>
+      <Field label="Name" error={errors.name} hint="Optional.">
+        {(p) => <Input {...p} name="name" autoComplete="off" />}
+      </Field>
+      <Field label="Forward as" error={errors.forward_as} hint="Optional: re-publish processed events to your webhooks under this prefix.">
+        {(p) => <Input {...p} name="forward_as" autoComplete="off" placeholder="pos" />}
+      </Field>
+      {errors._form && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+          {errors._form}
+        </p>
+      )}
+    </FormDialog>
   );
 }

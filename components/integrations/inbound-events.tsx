@@ -7,12 +7,18 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { InlineError } from "@/components/ui/error-state";
-import { Field, Select } from "@/components/ui/field";
+import { FilterSelect } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { TableShell, Td, Tr } from "@/components/ui/table";
+import { EventCell } from "@/components/webhooks/event-cell";
 import { LoadMore } from "@/components/webhooks/load-more";
 
 const COLUMNS = ["Status", "Event", "Attempts", "Received", "Error", ""];
+const STATUSES = [
+  { value: "pending", label: "Pending" },
+  { value: "processed", label: "Processed" },
+  { value: "dead", label: "Dead" },
+];
 
 function StatusBadge({ status }: { status: InboundEvent["status"] }) {
   const tone = status === "processed" ? "green" : status === "dead" ? "red" : "amber";
@@ -32,29 +38,18 @@ export function InboundEvents({ integration }: { integration: Integration }) {
   if (status) params.set("status", status);
   const events = useApiList<InboundEvent>(`/api/integrations/${integration.id}/events?${params}`, { refetchInterval: 3_000 });
   const replay = useApiMutation((api, eventId: string) => api.post(`/api/integrations/${integration.id}/replay`, { event_id: eventId }));
-  const rows = events.data?.pages.flatMap((p) => p.data) ?? [];
 
   return (
     <Card>
       <CardHeader title={`Received by ${integration.name ?? `${integration.source_system} / ${integration.user_id}`}`} description="Inbound events are stored once per id and processed with retries (1 min, 5 min, 15 min)." />
       <div className="flex flex-wrap gap-3 px-4 py-3 sm:px-5">
-        <Field label="Inbound status" className="w-44">
-          {(p) => (
-            <Select {...p} value={status} onChange={(e) => setStatus(e.target.value)}>
-              <option value="">All</option>
-              <option value="pending">Pending</option>
-              <option value="processed">Processed</option>
-              <option value="dead">Dead</option>
-            </Select>
-          )}
-        </Field>
+        <FilterSelect label="Inbound status" className="w-44" value={status} onChange={setStatus} options={STATUSES} />
         {replay.isError && <InlineError error={replay.error} />}
       </div>
       <TableShell
         label="Received events"
         columns={COLUMNS}
         query={events}
-        rows={rows}
         skeletonRows={3}
         errorTitle="Could not load received events"
         empty={<EmptyState title="Nothing received yet" description="Events appear here as soon as the source system posts to the receive URL." />}
@@ -64,10 +59,7 @@ export function InboundEvents({ integration }: { integration: Integration }) {
             <Td>
               <StatusBadge status={e.status} />
             </Td>
-            <Td>
-              <span className="block font-mono text-xs text-slate-800">{e.event}</span>
-              <span className="block font-mono text-[11px] text-slate-400">{e.id}</span>
-            </Td>
+            <EventCell type={e.event} id={e.id} />
             <Td className="tabular-nums">{e.attempts}</Td>
             <Td className="text-slate-500">
               <RelativeTime iso={e.received_at} />

@@ -57,7 +57,6 @@ export function IntegrationsPage() {
               label="Integrations"
               columns={COLUMNS}
               query={list}
-              rows={list.data}
               skeletonRows={3}
               errorTitle="Could not load integrations"
               empty={

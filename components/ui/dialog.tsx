@@ -1,7 +1,7 @@
 "use client";
 // A modal dialog on the native <dialog>: showModal() makes the rest of the page inert (focus
 // stays inside), Escape closes it, and focus returns to where it was.
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, type FormEvent, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 
@@ -164,5 +164,43 @@ export function DialogFooter({
         {pending ? pendingLabel : actionLabel}
       </Button>
     </>
+  );
+}
+
+/** A dialog around one form, with Cancel and the form's submit button in its footer. */
+export function FormDialog({
+  open,
+  onClose,
+  title,
+  description,
+  onSubmit,
+  submitLabel,
+  pendingLabel,
+  pending,
+  children,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  description?: ReactNode;
+  onSubmit: (e: FormEvent<HTMLFormElement>) => void;
+  submitLabel: string;
+  pendingLabel: string;
+  pending: boolean;
+  children: ReactNode;
+}) {
+  const formId = useId();
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title={title}
+      description={description}
+      footer={<DialogFooter onCancel={onClose} form={formId} actionLabel={submitLabel} pendingLabel={pendingLabel} pending={pending} />}
+    >
+      <form id={formId} onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
+        {children}
+      </form>
+    </Dialog>
   );
 }

@@ -39,13 +39,16 @@ export function Tr({ className, ...props }: ComponentProps<"tr">) {
   return <tr className={cn("border-t border-slate-100", className)} {...props} />;
 }
 
-/** What TableShell reads of a TanStack query. */
-interface QueryState {
+/** What TableShell reads of a TanStack query: its state, and rows or (a paginated list) pages of rows. */
+interface RowsQuery<T> {
+  data: readonly T[] | { pages: { data: T[] }[] } | undefined;
   isPending: boolean;
   isError: boolean;
   error: unknown;
   refetch: () => unknown;
 }
+
+const rowsOf = <T,>(data: RowsQuery<T>["data"]): readonly T[] | undefined => (data && "pages" in data ? data.pages.flatMap((p) => p.data) : data);
 
 /**
  * A list's table with its states: the error with a retry, `empty` when there are no rows, and
@@ -56,7 +59,6 @@ export function TableShell<T>({
   columns,
   actionsLabel,
   query,
-  rows,
   errorTitle,
   empty,
   skeletonRows,
@@ -66,14 +68,14 @@ export function TableShell<T>({
   label: string;
   columns: readonly string[];
   actionsLabel?: string;
-  query: QueryState;
-  rows: readonly T[] | undefined;
+  query: RowsQuery<T>;
   errorTitle: string;
   empty: ReactNode;
   skeletonRows?: number;
   narrow?: ReactNode;
   children: (row: T) => ReactNode;
 }) {
+  const rows = rowsOf(query.data);
   if (query.isError) return <ErrorState error={query.error} onRetry={() => query.refetch()} title={errorTitle} />;
   if (!query.isPending && !rows?.length) return empty;
   const table = (

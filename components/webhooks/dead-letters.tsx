@@ -10,6 +10,7 @@ import { InlineError } from "@/components/ui/error-state";
 import { Field, Input } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { TableShell, Td, Tr } from "@/components/ui/table";
+import { EventCell } from "@/components/webhooks/event-cell";
 import { LoadMore } from "@/components/webhooks/load-more";
 
 const COLUMNS = ["Event", "Reason", "Failed", "Replayed", ""];
@@ -17,7 +18,6 @@ const COLUMNS = ["Event", "Reason", "Failed", "Replayed", ""];
 /** Deliveries whose retry policy ran out; Replay queues the event to this webhook again. */
 export function DeadLetters({ webhookId }: { webhookId: string }) {
   const letters = useApiList<DeadLetter>(`/api/webhooks/${webhookId}/replay?limit=25`, { refetchInterval: 2_000 });
-  const rows = letters.data?.pages.flatMap((p) => p.data) ?? [];
   const [since, setSince] = useState(() => toDateTimeLocal(new Date(Date.now() - 24 * 3600 * 1000)));
   const [message, setMessage] = useState<string | null>(null);
   const replay = useApiMutation((api, body: { failure_id: string } | { since: string }) => api.post<ReplayResult>(`/api/webhooks/${webhookId}/replay`, body), {
@@ -49,17 +49,13 @@ export function DeadLetters({ webhookId }: { webhookId: string }) {
         label="Dead letters"
         columns={COLUMNS}
         query={letters}
-        rows={rows}
         skeletonRows={3}
         errorTitle="Could not load dead letters"
         empty={<EmptyState title="No dead letters" description="Deliveries that exhaust their retry policy land here, ready to be replayed." />}
       >
         {(d) => (
           <Tr key={d.id}>
-            <Td>
-              <span className="block font-mono text-xs text-slate-800">{d.event}</span>
-              <span className="block font-mono text-[11px] text-slate-400">{d.event_id}</span>
-            </Td>
+            <EventCell type={d.event} id={d.event_id} />
             <Td className="max-w-80">
               <span className="block truncate text-slate-600" title={d.reason}>
                 {d.reason}

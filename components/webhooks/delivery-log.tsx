@@ -5,14 +5,19 @@ import { formatMs } from "@/components/format";
 import { useApiList, useApiQuery } from "@/components/use-api";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Field, Select } from "@/components/ui/field";
+import { FilterSelect } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { TableShell, Td, Tr } from "@/components/ui/table";
 import { AttemptDetails } from "@/components/webhooks/attempt-details";
 import { AttemptStatusBadge, ResponseSummary } from "@/components/webhooks/attempt-status";
+import { EventCell } from "@/components/webhooks/event-cell";
 import { LoadMore } from "@/components/webhooks/load-more";
 
 const COLUMNS = ["Status", "Event", "Response", "Time", "Attempt", "When", ""];
+const STATUSES = [
+  { value: "succeeded", label: "Succeeded" },
+  { value: "failed", label: "Failed" },
+];
 
 /** Every attempt, newest first, refreshed every 2 s so new ones appear on their own. */
 export function DeliveryLog({ webhookId }: { webhookId: string }) {
@@ -20,43 +25,23 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
   const [event, setEvent] = useState("");
   const [open, setOpen] = useState<Attempt | null>(null);
   const catalog = useApiQuery<EventType[]>("/api/event-types");
+  const eventTypes = (catalog.data ?? []).map((t) => ({ value: t.type, label: t.type }));
   const params = new URLSearchParams({ limit: "25" });
   if (status) params.set("status", status);
   if (event) params.set("event", event);
   const log = useApiList<Attempt>(`/api/webhooks/${webhookId}/logs?${params}`, { refetchInterval: 2_000 });
-  const rows = log.data?.pages.flatMap((p) => p.data) ?? [];
 
   return (
     <div>
       <div className="flex flex-wrap gap-3 px-4 py-3 sm:px-5">
-        <Field label="Status" className="w-40">
-          {(p) => (
-            <Select {...p} value={status} onChange={(e) => setStatus(e.target.value)}>
-              <option value="">All</option>
-              <option value="succeeded">Succeeded</option>
-              <option value="failed">Failed</option>
-            </Select>
-          )}
-        </Field>
-        <Field label="Event" className="w-60">
-          {(p) => (
-            <Select {...p} value={event} onChange={(e) => setEvent(e.target.value)}>
-              <option value="">All event types</option>
-              {catalog.data?.map((t) => (
-                <option key={t.type} value={t.type}>
-                  {t.type}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
+        <FilterSelect label="Status" className="w-40" value={status} onChange={setStatus} options={STATUSES} />
+        <FilterSelect label="Event" className="w-60" value={event} onChange={setEvent} options={eventTypes} allLabel="All event types" />
       </div>
       <TableShell
         label="Delivery log"
         columns={COLUMNS}
         actionsLabel="Details"
         query={log}
-        rows={rows}
         errorTitle="Could not load the delivery log"
         empty={
           <EmptyState
@@ -70,10 +55,7 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
             <Td>
               <AttemptStatusBadge status={a.status} />
             </Td>
-            <Td>
-              <span className="block font-mono text-xs text-slate-800">{a.event}</span>
-              <span className="block font-mono text-[11px] text-slate-400">{a.event_id}</span>
-            </Td>
+            <EventCell type={a.event} id={a.event_id} />
             <Td>
               <ResponseSummary code={a.response_code} error={a.error} />
             </Td>

@@ -88,7 +88,6 @@ export function WebhookList() {
           label="Webhooks"
           columns={COLUMNS}
           query={webhooks}
-          rows={webhooks.data}
           skeletonRows={4}
           errorTitle="Could not load webhooks"
           empty={<EmptyState title="No webhooks yet" description="Create a webhook to start delivering events to an endpoint." action={create} />}
