@@ -43,3 +43,6 @@ export function toDateTimeLocal(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
+
+/** An attempt's error class with its message, e.g. "timeout: no answer in 5000 ms". */
+export const errorWithMessage = (error: string, message: string | null | undefined) => (message ? `${error}: ${message}` : error);

@@ -3,30 +3,21 @@ import { useState, type FormEvent } from "react";
 import { useAccount } from "@/components/account-context";
 import { ApiClientError } from "@/components/api-client";
 import type { ApiKey } from "@/components/api-types";
-import { formatDateTime, formatRelative } from "@/components/format";
+import { formatDateTime } from "@/components/format";
 import { useApiMutation, useApiQuery } from "@/components/use-api";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { SecretValue } from "@/components/ui/copy-button";
-import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog, DialogFooter, FormDialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState, InlineError } from "@/components/ui/error-state";
+import { InlineError } from "@/components/ui/error-state";
 import { Field, Input, Select } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
-import { TableSkeleton } from "@/components/ui/skeleton";
-import { Table, TableHead, Td, Tr } from "@/components/ui/table";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { TableShell, Td, Tr } from "@/components/ui/table";
 
 const COLUMNS = ["Name", "Key", "Role", "Created", "Last used", "Status", ""];
-
-function When({ iso, never = "—" }: { iso: string | null; never?: string }) {
-  if (!iso) return <span className="text-slate-400">{never}</span>;
-  return (
-    <time dateTime={iso} title={formatDateTime(iso)}>
-      {formatRelative(iso)}
-    </time>
-  );
-}
 
 function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { user } = useAccount();
@@ -56,7 +47,7 @@ function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () => void
 
   if (created?.key) {
     return (
-      <Dialog open={open} onClose={close} title="API key created" footer={<Button variant="primary" onClick={close}>I&apos;ve saved it</Button>}>
+      <Dialog open={open} onClose={close} title="API key created" footer={<DialogFooter onAction={close} actionLabel="I've saved it" />}>
         <div className="flex flex-col gap-3 text-sm">
           <div className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-amber-900">Copy the key now. It is shown only this once; Hookrelay keeps only its hash.</div>
           <div className="flex flex-col gap-1.5">
@@ -72,29 +63,30 @@ function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () => void
   }
 
   return (
-    <Dialog open={open} onClose={close} title="Create API key" description="For integrators calling the REST API (publishing events, managing webhooks).">
-      <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
-        <Field label="Name" error={error ?? undefined} hint="What uses it, e.g. “Order service”.">
-          {(p) => <Input {...p} name="name" autoComplete="off" maxLength={100} />}
+    <FormDialog
+      open={open}
+      onClose={close}
+      title="Create API key"
+      description="For integrators calling the REST API (publishing events, managing webhooks)."
+      onSubmit={onSubmit}
+      submitLabel="Create key"
+      pendingLabel="Creating…"
+      pending={create.isPending}
+    >
+      <Field label="Name" error={error ?? undefined} hint="What uses it, e.g. “Order service”.">
+        {(p) => <Input {...p} name="name" autoComplete="off" maxLength={100} />}
+      </Field>
+      {user.role === "admin" && (
+        <Field label="Role" hint="An admin key can act on every account.">
+          {(p) => (
+            <Select {...p} name="role" defaultValue="member">
+              <option value="member">Member</option>
+              <option value="admin">Admin</option>
+            </Select>
+          )}
         </Field>
-        {user.role === "admin" && (
-          <Field label="Role" hint="An admin key can act on every account.">
-            {(p) => (
-              <Select {...p} name="role" defaultValue="member">
-                <option value="member">Member</option>
-                <option value="admin">Admin</option>
-              </Select>
-            )}
-          </Field>
-        )}
-        <div className="flex justify-end gap-2 pt-1">
-          <Button onClick={close}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={create.isPending}>
-            {create.isPending ? "Creating…" : "Create key"}
-          </Button>
-        </div>
-      </form>
-    </Dialog>
+      )}
+    </FormDialog>
   );
 }
 
@@ -116,56 +108,50 @@ export function ApiKeysPage() {
         }
       />
       <Card>
-        {keys.isError ? (
-          <ErrorState error={keys.error} onRetry={() => keys.refetch()} title="Could not load API keys" />
-        ) : keys.data?.length === 0 ? (
-          <EmptyState title="No API keys" description="Create a key to publish events and manage webhooks from your code." />
-        ) : (
-          <Table label="API keys">
-            <TableHead columns={COLUMNS} />
-            {keys.isPending ? (
-              <TableSkeleton columns={COLUMNS.length} rows={3} />
-            ) : (
-              <tbody>
-                {keys.data.map((k) => (
-                  <Tr key={k.id} className={k.revoked_at ? "text-slate-400" : undefined}>
-                    <Td className="font-medium text-slate-900">{k.name}</Td>
-                    <Td>
-                      <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">{k.prefix}…</code>
-                    </Td>
-                    <Td>
-                      <Badge tone={k.role === "admin" ? "indigo" : "slate"}>{k.role === "admin" ? "Admin" : "Member"}</Badge>
-                    </Td>
-                    <Td className="text-slate-500">
-                      <When iso={k.created_at} />
-                    </Td>
-                    <Td className="text-slate-500">
-                      <When iso={k.last_used_at} never="Never" />
-                    </Td>
-                    <Td>
-                      {k.revoked_at ? (
-                        <Badge tone="red" title={formatDateTime(k.revoked_at)}>
-                          Revoked
-                        </Badge>
-                      ) : (
-                        <Badge tone="green" dot>
-                          Active
-                        </Badge>
-                      )}
-                    </Td>
-                    <Td className="text-right">
-                      {!k.revoked_at && (
-                        <Button size="sm" variant="ghost" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
-                          Revoke
-                        </Button>
-                      )}
-                    </Td>
-                  </Tr>
-                ))}
-              </tbody>
-            )}
-          </Table>
-        )}
+        <TableShell
+          label="API keys"
+          columns={COLUMNS}
+          query={keys}
+          skeletonRows={3}
+          errorTitle="Could not load API keys"
+          empty={<EmptyState title="No API keys" description="Create a key to publish events and manage webhooks from your code." />}
+        >
+          {(k) => (
+            <Tr key={k.id} className={k.revoked_at ? "text-slate-400" : undefined}>
+              <Td className="font-medium text-slate-900">{k.name}</Td>
+              <Td>
+                <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">{k.prefix}…</code>
+              </Td>
+              <Td>
+                <Badge tone={k.role === "admin" ? "indigo" : "slate"}>{k.role === "admin" ? "Admin" : "Member"}</Badge>
+              </Td>
+              <Td className="text-slate-500">
+                <RelativeTime iso={k.created_at} />
+              </Td>
+              <Td className="text-slate-500">
+                <RelativeTime iso={k.last_used_at} never="Never" />
+              </Td>
+              <Td>
+                {k.revoked_at ? (
+                  <Badge tone="red" title={formatDateTime(k.revoked_at)}>
+                    Revoked
+                  </Badge>
+                ) : (
+                  <Badge tone="green" dot>
+                    Active
+                  </Badge>
+                )}
+              </Td>
+              <Td className="text-right">
+                {!k.revoked_at && (
+                  <Button size="sm" variant="ghost" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
+                    Revoke
+                  </Button>
+                )}
+              </Td>
+            </Tr>
+          )}
+        </TableShell>
       </Card>
       <CreateKeyDialog open={creating} onClose={() => setCreating(false)} />
       <ConfirmDialog

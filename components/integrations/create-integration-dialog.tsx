@@ -3,9 +3,8 @@ import { useState, type FormEvent } from "react";
 import { ApiClientError } from "@/components/api-client";
 import type { Integration } from "@/components/api-types";
 import { useApiMutation } from "@/components/use-api";
-import { Button } from "@/components/ui/button";
 import { SecretValue } from "@/components/ui/copy-button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, DialogFooter, FormDialog } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { receiveUrl } from "@/components/integrations/receive-url";
 import { createIntegrationInput } from "@/lib/inbound/integration-input";
@@ -51,7 +50,7 @@ export function CreateIntegrationDialog({ open, onClose }: { open: boolean; onCl
 
   if (created) {
     return (
-      <Dialog open={open} onClose={close} title="Integration added" footer={<Button variant="primary" onClick={close}>I&apos;ve saved it</Button>}>
+      <Dialog open={open} onClose={close} title="Integration added" footer={<DialogFooter onAction={close} actionLabel="I've saved it" />}>
         <div className="flex flex-col gap-4 text-sm">
           <p className="text-slate-600">
             Give the sending system this URL and secret. It signs each request body with HMAC-SHA256 and sends <code className="font-mono text-xs">X-Webhook-Signature: sha256=&lt;hex&gt;</code>.
@@ -71,32 +70,33 @@ export function CreateIntegrationDialog({ open, onClose }: { open: boolean; onCl
   }
 
   return (
-    <Dialog open={open} onClose={close} title="Add integration" description="An outside system (POS, accounting, payments) that posts signed webhooks to Hookrelay.">
-      <form id="create-integration" onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
-        <Field label="Source system" error={errors.source_system} hint="Lowercase slug, e.g. pawoon. Part of the receive URL.">
-          {(p) => <Input {...p} name="source_system" autoComplete="off" placeholder="pawoon" />}
-        </Field>
-        <Field label="User ID" error={errors.user_id} hint="Whose data the source sends. Part of the receive URL.">
-          {(p) => <Input {...p} name="user_id" autoComplete="off" placeholder="merchant-42" />}
-        </Field>
-        <Field label="Name" error={errors.name} hint="Optional.">
-          {(p) => <Input {...p} name="name" autoComplete="off" />}
-        </Field>
-        <Field label="Forward as" error={errors.forward_as} hint="Optional: re-publish processed events to your webhooks under this prefix.">
-          {(p) => <Input {...p} name="forward_as" autoComplete="off" placeholder="pos" />}
-        </Field>
-        {errors._form && (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-            {errors._form}
-          </p>
-        )}
-        <div className="flex justify-end gap-2 pt-1">
-          <Button onClick={close}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={create.isPending}>
-            {create.isPending ? "Adding…" : "Add integration"}
-          </Button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onClose={close}
+      title="Add integration"
+      description="An outside system (POS, accounting, payments) that posts signed webhooks to Hookrelay."
+      onSubmit={onSubmit}
+      submitLabel="Add integration"
+      pendingLabel="Adding…"
+      pending={create.isPending}
+    >
+      <Field label="Source system" error={errors.source_system} hint="Lowercase slug, e.g. pawoon. Part of the receive URL.">
+        {(p) => <Input {...p} name="source_system" autoComplete="off" placeholder="pawoon" />}
+      </Field>
+      <Field label="User ID" error={errors.user_id} hint="Whose data the source sends. Part of the receive URL.">
+        {(p) => <Input {...p} name="user_id" autoComplete="off" placeholder="merchant-42" />}
+      </Field>
+      <Field label="Name" error={errors.name} hint="Optional.">
+        {(p) => <Input {...p} name="name" autoComplete="off" />}
+      </Field>
+      <Field label="Forward as" error={errors.forward_as} hint="Optional: re-publish processed events to your webhooks under this prefix.">
+        {(p) => <Input {...p} name="forward_as" autoComplete="off" placeholder="pos" />}
+      </Field>
+      {errors._form && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+          {errors._form}
+        </p>
+      )}
+    </FormDialog>
   );
 }

@@ -1,19 +1,24 @@
 "use client";
 import { useState } from "react";
 import type { InboundEvent, Integration } from "@/components/api-types";
-import { formatDateTime, formatRelative } from "@/components/format";
 import { useApiList, useApiMutation } from "@/components/use-api";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState, InlineError } from "@/components/ui/error-state";
-import { Field, Select } from "@/components/ui/field";
-import { TableSkeleton } from "@/components/ui/skeleton";
-import { Table, TableHead, Td, Tr } from "@/components/ui/table";
+import { InlineError } from "@/components/ui/error-state";
+import { FilterSelect } from "@/components/ui/field";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { TableShell, Td, Tr } from "@/components/ui/table";
+import { EventCell } from "@/components/webhooks/event-cell";
 import { LoadMore } from "@/components/webhooks/load-more";
 
 const COLUMNS = ["Status", "Event", "Attempts", "Received", "Error", ""];
+const STATUSES = [
+  { value: "pending", label: "Pending" },
+  { value: "processed", label: "Processed" },
+  { value: "dead", label: "Dead" },
+];
 
 function StatusBadge({ status }: { status: InboundEvent["status"] }) {
   const tone = status === "processed" ? "green" : status === "dead" ? "red" : "amber";
@@ -33,73 +38,52 @@ export function InboundEvents({ integration }: { integration: Integration }) {
   if (status) params.set("status", status);
   const events = useApiList<InboundEvent>(`/api/integrations/${integration.id}/events?${params}`, { refetchInterval: 3_000 });
   const replay = useApiMutation((api, eventId: string) => api.post(`/api/integrations/${integration.id}/replay`, { event_id: eventId }));
-  const rows = events.data?.pages.flatMap((p) => p.data) ?? [];
 
   return (
     <Card>
       <CardHeader title={`Received by ${integration.name ?? `${integration.source_system} / ${integration.user_id}`}`} description="Inbound events are stored once per id and processed with retries (1 min, 5 min, 15 min)." />
       <div className="flex flex-wrap gap-3 px-4 py-3 sm:px-5">
-        <Field label="Inbound status" className="w-44">
-          {(p) => (
-            <Select {...p} value={status} onChange={(e) => setStatus(e.target.value)}>
-              <option value="">All</option>
-              <option value="pending">Pending</option>
-              <option value="processed">Processed</option>
-              <option value="dead">Dead</option>
-            </Select>
-          )}
-        </Field>
+        <FilterSelect label="Inbound status" className="w-44" value={status} onChange={setStatus} options={STATUSES} />
         {replay.isError && <InlineError error={replay.error} />}
       </div>
-      {events.isError ? (
-        <ErrorState error={events.error} onRetry={() => events.refetch()} title="Could not load received events" />
-      ) : rows.length === 0 && !events.isPending ? (
-        <EmptyState title="Nothing received yet" description="Events appear here as soon as the source system posts to the receive URL." />
-      ) : (
-        <Table label="Received events">
-          <TableHead columns={COLUMNS} />
-          {events.isPending ? (
-            <TableSkeleton columns={COLUMNS.length} rows={3} />
-          ) : (
-            <tbody>
-              {rows.map((e) => (
-                <Tr key={e.id}>
-                  <Td>
-                    <StatusBadge status={e.status} />
-                  </Td>
-                  <Td>
-                    <span className="block font-mono text-xs text-slate-800">{e.event}</span>
-                    <span className="block font-mono text-[11px] text-slate-400">{e.id}</span>
-                  </Td>
-                  <Td className="tabular-nums">{e.attempts}</Td>
-                  <Td className="text-slate-500">
-                    <time dateTime={e.received_at} title={formatDateTime(e.received_at)}>
-                      {formatRelative(e.received_at)}
-                    </time>
-                  </Td>
-                  <Td className="max-w-64">
-                    <span className="block truncate text-red-700" title={e.last_error ?? undefined}>
-                      {e.last_error ?? ""}
-                    </span>
-                  </Td>
-                  <Td className="text-right">
-                    <div className="flex justify-end gap-1">
-                      <Button size="sm" variant="ghost" onClick={() => setOpen(open?.id === e.id ? null : e)} aria-expanded={open?.id === e.id}>
-                        Payload
-                      </Button>
-                      {e.status === "dead" && (
-                        <Button size="sm" onClick={() => replay.mutate(e.id)} disabled={replay.isPending}>
-                          Replay
-                        </Button>
-                      )}
-                    </div>
-                  </Td>
-                </Tr>
-              ))}
-            </tbody>
-          )}
-        </Table>
-      )}
+      <TableShell
+        label="Received events"
+        columns={COLUMNS}
+        query={events}
+        skeletonRows={3}
+        errorTitle="Could not load received events"
+        empty={<EmptyState title="Nothing received yet" description="Events appear here as soon as the source system posts to the receive URL." />}
+      >
+        {(e) => (
+          <Tr key={e.id}>
+            <Td>
+              <StatusBadge status={e.status} />
+            </Td>
+            <EventCell type={e.event} id={e.id} />
+            <Td className="tabular-nums">{e.attempts}</Td>
+            <Td className="text-slate-500">
+              <RelativeTime iso={e.received_at} />
+            </Td>
+            <Td className="max-w-64">
+              <span className="block truncate text-red-700" title={e.last_error ?? undefined}>
+                {e.last_error ?? ""}
+              </span>
+            </Td>
+            <Td className="text-right">
+              <div className="flex justify-end gap-1">
+                <Button size="sm" variant="ghost" onClick={() => setOpen(open?.id === e.id ? null : e)} aria-expanded={open?.id === e.id}>
+                  Payload
+                </Button>
+                {e.status === "dead" && (
+                  <Button size="sm" onClick={() => replay.mutate(e.id)} disabled={replay.isPending}>
+                    Replay
+                  </Button>
+                )}
+              </div>
+            </Td>
+          </Tr>
+        )}
+      </TableShell>
       {open && (
         <div className="border-t border-slate-100 px-4 py-3 sm:px-5">
           <p className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Payload of {open.id}</p>

@@ -1,7 +1,6 @@
 "use client";
 import { useState } from "react";
 import type { Integration } from "@/components/api-types";
-import { formatDateTime, formatRelative } from "@/components/format";
 import { useApiMutation, useApiQuery } from "@/components/use-api";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -9,10 +8,10 @@ import { Card } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState, InlineError } from "@/components/ui/error-state";
+import { InlineError } from "@/components/ui/error-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { TableSkeleton } from "@/components/ui/skeleton";
-import { Table, TableHead, Td, Tr } from "@/components/ui/table";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { TableShell, Td, Tr } from "@/components/ui/table";
 import { CreateIntegrationDialog } from "@/components/integrations/create-integration-dialog";
 import { InboundEvents } from "@/components/integrations/inbound-events";
 import { receiveUrl } from "@/components/integrations/receive-url";
@@ -53,79 +52,75 @@ export function IntegrationsPage() {
         <Card>
           {unavailable ? (
             <EmptyState title="Integrations are not available on this server" description="This Hookrelay build has no inbound integrations API yet." />
-          ) : list.isError ? (
-            <ErrorState error={list.error} onRetry={() => list.refetch()} title="Could not load integrations" />
-          ) : list.data?.length === 0 ? (
-            <EmptyState
-              title="No integrations yet"
-              description="Add one to get a receive URL and a secret for the sending system."
-              action={
-                <Button variant="primary" onClick={() => setCreating(true)}>
-                  Add integration
-                </Button>
-              }
-            />
           ) : (
-            <Table label="Integrations">
-              <TableHead columns={COLUMNS} />
-              {list.isPending ? (
-                <TableSkeleton columns={COLUMNS.length} rows={3} />
-              ) : (
-                <tbody>
-                  {list.data.map((i) => (
-                    <Tr key={i.id} className={selectedId === i.id ? "bg-indigo-50/40" : undefined}>
-                      <Td>
-                        <span className="block font-medium text-slate-900">{i.name ?? i.source_system}</span>
-                        <span className="block font-mono text-xs text-slate-500">
-                          {i.source_system} / {i.user_id}
-                        </span>
-                      </Td>
-                      <Td className="max-w-80">
-                        <div className="flex items-center gap-2">
-                          <span className="truncate font-mono text-xs text-slate-600" title={receiveUrl(i)}>
-                            {receiveUrl(i)}
-                          </span>
-                          <CopyButton value={receiveUrl(i)} label="Copy URL" />
-                        </div>
-                      </Td>
-                      <Td>
-                        <Badge tone={i.is_active ? "green" : "slate"} dot>
-                          {i.is_active ? "Active" : "Disabled"}
-                        </Badge>
-                      </Td>
-                      <Td className="tabular-nums text-slate-600">
-                        {i.stats ? (
-                          <span title={`${i.stats.processed} processed, ${i.stats.pending} pending, ${i.stats.dead} dead`}>
-                            {i.stats.received}
-                            {i.stats.dead > 0 && <span className="ml-1 text-xs text-red-600">({i.stats.dead} dead)</span>}
-                          </span>
-                        ) : (
-                          "—"
-                        )}
-                      </Td>
-                      <Td className="text-slate-500">
-                        <time dateTime={i.created_at} title={formatDateTime(i.created_at)}>
-                          {formatRelative(i.created_at)}
-                        </time>
-                      </Td>
-                      <Td className="text-right">
-                        <div className="flex justify-end gap-1">
-                          <Button size="sm" onClick={() => setSelectedId(selectedId === i.id ? null : i.id)} aria-pressed={selectedId === i.id}>
-                            Events
-                          </Button>
-                          <Button size="sm" variant="ghost" onClick={() => toggle.mutate(i)} disabled={toggle.isPending}>
-                            {i.is_active ? "Disable" : "Enable"}
-                          </Button>
-                          <Button size="sm" variant="ghost" onClick={() => setDeleting(i)}>
-                            Delete
-                          </Button>
-                        </div>
-                      </Td>
-                    </Tr>
-                  ))}
-                </tbody>
+            <TableShell
+              label="Integrations"
+              columns={COLUMNS}
+              query={list}
+              skeletonRows={3}
+              errorTitle="Could not load integrations"
+              empty={
+                <EmptyState
+                  title="No integrations yet"
+                  description="Add one to get a receive URL and a secret for the sending system."
+                  action={
+                    <Button variant="primary" onClick={() => setCreating(true)}>
+                      Add integration
+                    </Button>
+                  }
+                />
+              }
+            >
+              {(i) => (
+                <Tr key={i.id} className={selectedId === i.id ? "bg-indigo-50/40" : undefined}>
+                  <Td>
+                    <span className="block font-medium text-slate-900">{i.name ?? i.source_system}</span>
+                    <span className="block font-mono text-xs text-slate-500">
+                      {i.source_system} / {i.user_id}
+                    </span>
+                  </Td>
+                  <Td className="max-w-80">
+                    <div className="flex items-center gap-2">
+                      <span className="truncate font-mono text-xs text-slate-600" title={receiveUrl(i)}>
+                        {receiveUrl(i)}
+                      </span>
+                      <CopyButton value={receiveUrl(i)} label="Copy URL" />
+                    </div>
+                  </Td>
+                  <Td>
+                    <Badge tone={i.is_active ? "green" : "slate"} dot>
+                      {i.is_active ? "Active" : "Disabled"}
+                    </Badge>
+                  </Td>
+                  <Td className="tabular-nums text-slate-600">
+                    {i.stats ? (
+                      <span title={`${i.stats.processed} processed, ${i.stats.pending} pending, ${i.stats.dead} dead`}>
+                        {i.stats.received}
+                        {i.stats.dead > 0 && <span className="ml-1 text-xs text-red-600">({i.stats.dead} dead)</span>}
+                      </span>
+                    ) : (
+                      "—"
+                    )}
+                  </Td>
+                  <Td className="text-slate-500">
+                    <RelativeTime iso={i.created_at} />
+                  </Td>
+                  <Td className="text-right">
+                    <div className="flex justify-end gap-1">
+                      <Button size="sm" onClick={() => setSelectedId(selectedId === i.id ? null : i.id)} aria-pressed={selectedId === i.id}>
+                        Events
+                      </Button>
+                      <Button size="sm" variant="ghost" onClick={() => toggle.mutate(i)} disabled={toggle.isPending}>
+                        {i.is_active ? "Disable" : "Enable"}
+                      </Button>
+                      <Button size="sm" variant="ghost" onClick={() => setDeleting(i)}>
+                        Delete
+                      </Button>
+                    </div>
+                  </Td>
+                </Tr>
               )}
-            </Table>
+            </TableShell>
           )}
           {toggle.isError && (
             <div className="px-5 pb-3">

@@ -16,7 +16,7 @@ export function AccountSwitcher() {
     if (accounts.data && !accounts.data.some((a) => a.id === accountId)) setAccountId(null);
   }, [accounts.data, accountId, setAccountId]);
 
-  const options = accounts.data ?? [{ id: user.accountId, name: "Your account", created_at: "" }];
+  const options: Pick<Account, "id" | "name">[] = accounts.data ?? [{ id: user.accountId, name: "Your account" }];
   return (
     <div className="flex items-center gap-2">
       <label htmlFor={id} className="text-xs font-medium uppercase tracking-wide text-slate-400">

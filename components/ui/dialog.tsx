@@ -1,7 +1,8 @@
 "use client";
 // A modal dialog on the native <dialog>: showModal() makes the rest of the page inert (focus
 // stays inside), Escape closes it, and focus returns to where it was.
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, type FormEvent, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 
 export function Dialog({
@@ -125,33 +126,81 @@ export function ConfirmDialog({
       open={open}
       onClose={onClose}
       title={title}
-      footer={
-        <>
-          <button
-            type="button"
-            onClick={onClose}
-            className="inline-flex h-9 items-center rounded-md bg-white px-3.5 text-sm font-medium text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-          >
-            Cancel
-          </button>
-          <button
-            type="button"
-            onClick={onConfirm}
-            disabled={pending}
-            className={cn(
-              "inline-flex h-9 items-center rounded-md px-3.5 text-sm font-medium text-white shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-50",
-              tone === "danger" ? "bg-red-600 hover:bg-red-500 focus-visible:outline-red-600" : "bg-indigo-600 hover:bg-indigo-500 focus-visible:outline-indigo-600",
-            )}
-          >
-            {pending ? "Working…" : confirmLabel}
-          </button>
-        </>
-      }
+      footer={<DialogFooter onCancel={onClose} onAction={onConfirm} actionLabel={confirmLabel} pending={pending} tone={tone} />}
     >
       <div className="space-y-3 text-sm text-slate-600">
         <div>{description}</div>
         {error}
       </div>
+    </Dialog>
+  );
+}
+
+/**
+ * A dialog's buttons, for its `footer`: Cancel (when `onCancel` is given) and the action, which
+ * reads `pendingLabel` while it runs. Without `onAction` the action submits the form named `form`.
+ */
+export function DialogFooter({
+  onCancel,
+  onAction,
+  form,
+  actionLabel,
+  pendingLabel = "Working…",
+  pending = false,
+  tone = "primary",
+}: {
+  onCancel?: () => void;
+  onAction?: () => void;
+  form?: string;
+  actionLabel: string;
+  pendingLabel?: string;
+  pending?: boolean;
+  tone?: "primary" | "danger";
+}) {
+  return (
+    <>
+      {onCancel && <Button onClick={onCancel}>Cancel</Button>}
+      <Button type={onAction ? "button" : "submit"} form={onAction ? undefined : form} variant={tone} onClick={onAction} disabled={pending}>
+        {pending ? pendingLabel : actionLabel}
+      </Button>
+    </>
+  );
+}
+
+/** A dialog around one form, with Cancel and the form's submit button in its footer. */
+export function FormDialog({
+  open,
+  onClose,
+  title,
+  description,
+  onSubmit,
+  submitLabel,
+  pendingLabel,
+  pending,
+  children,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  description?: ReactNode;
+  onSubmit: (e: FormEvent<HTMLFormElement>) => void;
+  submitLabel: string;
+  pendingLabel: string;
+  pending: boolean;
+  children: ReactNode;
+}) {
+  const formId = useId();
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title={title}
+      description={description}
+      footer={<DialogFooter onCancel={onClose} form={formId} actionLabel={submitLabel} pendingLabel={pendingLabel} pending={pending} />}
+    >
+      <form id={formId} onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
+        {children}
+      </form>
     </Dialog>
   );
 }

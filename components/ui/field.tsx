@@ -60,6 +60,38 @@ export function Select({ className, ...props }: ComponentProps<"select">) {
   return <select className={cn(control, "h-9 pr-8", className)} {...props} />;
 }
 
+/** A list's filter: a labelled select whose first option (value "") shows everything. */
+export function FilterSelect({
+  label,
+  value,
+  onChange,
+  options,
+  allLabel = "All",
+  className,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  options: readonly { value: string; label: string }[];
+  allLabel?: string;
+  className?: string;
+}) {
+  return (
+    <Field label={label} className={className}>
+      {(p) => (
+        <Select {...p} value={value} onChange={(e) => onChange(e.target.value)}>
+          <option value="">{allLabel}</option>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </Select>
+      )}
+    </Field>
+  );
+}
+
 export function Checkbox({ label, description, className, ...props }: Omit<ComponentProps<"input">, "type"> & { label: ReactNode; description?: ReactNode }) {
   return (
     <label className={cn("flex cursor-pointer items-start gap-2 text-sm text-slate-700 has-disabled:cursor-not-allowed has-disabled:opacity-60", className)}>

@@ -1,5 +1,7 @@
 import type { ComponentProps, ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
+import { ErrorState } from "@/components/ui/error-state";
+import { TableSkeleton } from "@/components/ui/skeleton";
 
 /** A table that scrolls sideways inside its card on narrow screens instead of overflowing the page. */
 export function Table({ children, label, className }: { children: ReactNode; label: string; className?: string }) {
@@ -35,4 +37,59 @@ export function Td({ className, ...props }: ComponentProps<"td">) {
 
 export function Tr({ className, ...props }: ComponentProps<"tr">) {
   return <tr className={cn("border-t border-slate-100", className)} {...props} />;
+}
+
+/** What TableShell reads of a TanStack query: its state, and rows or (a paginated list) pages of rows. */
+interface RowsQuery<T> {
+  data: readonly T[] | { pages: { data: T[] }[] } | undefined;
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  refetch: () => unknown;
+}
+
+const rowsOf = <T,>(data: RowsQuery<T>["data"]): readonly T[] | undefined => (data && "pages" in data ? data.pages.flatMap((p) => p.data) : data);
+
+/**
+ * A list's table with its states: the error with a retry, `empty` when there are no rows, and
+ * skeleton rows while loading. `narrow`, when given, stands in for the table on small screens.
+ */
+export function TableShell<T>({
+  label,
+  columns,
+  actionsLabel,
+  query,
+  errorTitle,
+  empty,
+  skeletonRows,
+  narrow,
+  children,
+}: {
+  label: string;
+  columns: readonly string[];
+  actionsLabel?: string;
+  query: RowsQuery<T>;
+  errorTitle: string;
+  empty: ReactNode;
+  skeletonRows?: number;
+  narrow?: ReactNode;
+  children: (row: T) => ReactNode;
+}) {
+  const rows = rowsOf(query.data);
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => query.refetch()} title={errorTitle} />;
+  if (!query.isPending && !rows?.length) return empty;
+  const table = (
+    <Table label={label} className={narrow ? "hidden md:block" : undefined}>
+      <TableHead columns={columns} actionsLabel={actionsLabel} />
+      {query.isPending || !rows ? <TableSkeleton columns={columns.length} rows={skeletonRows} /> : <tbody>{rows.map((row) => children(row))}</tbody>}
+    </Table>
+  );
+  return narrow ? (
+    <>
+      {narrow}
+      {table}
+    </>
+  ) : (
+    table
+  );
 }

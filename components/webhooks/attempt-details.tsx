@@ -2,7 +2,7 @@
 // One attempt in full: what was sent (headers, payload) and what came back.
 import type { ReactNode } from "react";
 import type { Attempt, EventDetail } from "@/components/api-types";
-import { formatDateTime, formatMs } from "@/components/format";
+import { errorWithMessage, formatDateTime, formatMs } from "@/components/format";
 import { useApiQuery } from "@/components/use-api";
 import { Dialog } from "@/components/ui/dialog";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -84,10 +84,7 @@ export function AttemptDetails({ attempt, onClose }: { attempt: Attempt | null; 
             {attempt.error && (
               <div className="col-span-2">
                 <dt className="text-xs text-slate-500">Error</dt>
-                <dd className="mt-0.5 text-red-700">
-                  {attempt.error}
-                  {attempt.error_message ? `: ${attempt.error_message}` : ""}
-                </dd>
+                <dd className="mt-0.5 text-red-700">{errorWithMessage(attempt.error, attempt.error_message)}</dd>
               </div>
             )}
           </dl>

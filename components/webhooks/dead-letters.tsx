@@ -1,28 +1,23 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import type { DeadLetter } from "@/components/api-types";
+import type { DeadLetter, ReplayResult } from "@/components/api-types";
 import { formatDateTime, formatRelative, toDateTimeLocal } from "@/components/format";
 import { useApiList, useApiMutation } from "@/components/use-api";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState, InlineError } from "@/components/ui/error-state";
+import { InlineError } from "@/components/ui/error-state";
 import { Field, Input } from "@/components/ui/field";
-import { TableSkeleton } from "@/components/ui/skeleton";
-import { Table, TableHead, Td, Tr } from "@/components/ui/table";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { TableShell, Td, Tr } from "@/components/ui/table";
+import { EventCell } from "@/components/webhooks/event-cell";
 import { LoadMore } from "@/components/webhooks/load-more";
 
 const COLUMNS = ["Event", "Reason", "Failed", "Replayed", ""];
 
-interface ReplayResult {
-  replayed: number;
-  delivery_ids: string[];
-}
-
 /** Deliveries whose retry policy ran out; Replay queues the event to this webhook again. */
 export function DeadLetters({ webhookId }: { webhookId: string }) {
   const letters = useApiList<DeadLetter>(`/api/webhooks/${webhookId}/replay?limit=25`, { refetchInterval: 2_000 });
-  const rows = letters.data?.pages.flatMap((p) => p.data) ?? [];
   const [since, setSince] = useState(() => toDateTimeLocal(new Date(Date.now() - 24 * 3600 * 1000)));
   const [message, setMessage] = useState<string | null>(null);
   const replay = useApiMutation((api, body: { failure_id: string } | { since: string }) => api.post<ReplayResult>(`/api/webhooks/${webhookId}/replay`, body), {
@@ -50,60 +45,49 @@ export function DeadLetters({ webhookId }: { webhookId: string }) {
           {replay.isError ? <InlineError error={replay.error} /> : message}
         </div>
       </form>
-      {letters.isError ? (
-        <ErrorState error={letters.error} onRetry={() => letters.refetch()} title="Could not load dead letters" />
-      ) : rows.length === 0 && !letters.isPending ? (
-        <EmptyState title="No dead letters" description="Deliveries that exhaust their retry policy land here, ready to be replayed." />
-      ) : (
-        <Table label="Dead letters">
-          <TableHead columns={COLUMNS} />
-          {letters.isPending ? (
-            <TableSkeleton columns={COLUMNS.length} rows={3} />
-          ) : (
-            <tbody>
-              {rows.map((d) => (
-                <Tr key={d.id}>
-                  <Td>
-                    <span className="block font-mono text-xs text-slate-800">{d.event}</span>
-                    <span className="block font-mono text-[11px] text-slate-400">{d.event_id}</span>
-                  </Td>
-                  <Td className="max-w-80">
-                    <span className="block truncate text-slate-600" title={d.reason}>
-                      {d.reason}
-                    </span>
-                  </Td>
-                  <Td className="text-slate-500">
-                    <time dateTime={d.failed_at} title={formatDateTime(d.failed_at)}>
-                      {formatRelative(d.failed_at)}
-                    </time>
-                  </Td>
-                  <Td>
-                    {d.replayed_at ? (
-                      <Badge tone="indigo" title={formatDateTime(d.replayed_at)}>
-                        Replayed {formatRelative(d.replayed_at)}
-                      </Badge>
-                    ) : (
-                      <span className="text-slate-400">Not yet</span>
-                    )}
-                  </Td>
-                  <Td className="text-right">
-                    <Button
-                      size="sm"
-                      onClick={() => {
-                        setMessage(null);
-                        replay.mutate({ failure_id: d.id });
-                      }}
-                      disabled={replay.isPending}
-                    >
-                      Replay
-                    </Button>
-                  </Td>
-                </Tr>
-              ))}
-            </tbody>
-          )}
-        </Table>
-      )}
+      <TableShell
+        label="Dead letters"
+        columns={COLUMNS}
+        query={letters}
+        skeletonRows={3}
+        errorTitle="Could not load dead letters"
+        empty={<EmptyState title="No dead letters" description="Deliveries that exhaust their retry policy land here, ready to be replayed." />}
+      >
+        {(d) => (
+          <Tr key={d.id}>
+            <EventCell type={d.event} id={d.event_id} />
+            <Td className="max-w-80">
+              <span className="block truncate text-slate-600" title={d.reason}>
+                {d.reason}
+              </span>
+            </Td>
+            <Td className="text-slate-500">
+              <RelativeTime iso={d.failed_at} />
+            </Td>
+            <Td>
+              {d.replayed_at ? (
+                <Badge tone="indigo" title={formatDateTime(d.replayed_at)}>
+                  Replayed {formatRelative(d.replayed_at)}
+                </Badge>
+              ) : (
+                <span className="text-slate-400">Not yet</span>
+              )}
+            </Td>
+            <Td className="text-right">
+              <Button
+                size="sm"
+                onClick={() => {
+                  setMessage(null);
+                  replay.mutate({ failure_id: d.id });
+                }}
+                disabled={replay.isPending}
+              >
+                Replay
+              </Button>
+            </Td>
+          </Tr>
+        )}
+      </TableShell>
       <LoadMore query={letters} />
     </div>
   );

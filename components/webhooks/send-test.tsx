@@ -1,17 +1,30 @@
 "use client";
 import { useState } from "react";
 import type { EventType, SendTestResult, Webhook } from "@/components/api-types";
-import { formatMs } from "@/components/format";
+import { errorWithMessage, formatMs } from "@/components/format";
 import { useApiMutation, useApiQuery } from "@/components/use-api";
-import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Field, Select } from "@/components/ui/field";
 import { InlineError } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
+import { AttemptStatusBadge } from "@/components/webhooks/attempt-status";
 
 function matches(pattern: string, type: string) {
   return pattern === "*" || pattern === type || (pattern.endsWith(".*") && type.startsWith(pattern.slice(0, -1)));
+}
+
+function EventTypeGroup({ label, types }: { label: string; types: EventType[] }) {
+  if (types.length === 0) return null;
+  return (
+    <optgroup label={label}>
+      {types.map((t) => (
+        <option key={t.type} value={t.type}>
+          {t.type}
+        </option>
+      ))}
+    </optgroup>
+  );
 }
 
 /** Delivers an event type's example payload now and shows the first attempt's outcome. */
@@ -36,24 +49,8 @@ export function SendTest({ webhook }: { webhook: Webhook }) {
                 <Skeleton className="h-9 w-full" />
               ) : (
                 <Select {...p} value={event} onChange={(e) => setChosen(e.target.value)}>
-                  {subscribed.length > 0 && (
-                    <optgroup label="Subscribed">
-                      {subscribed.map((t) => (
-                        <option key={t.type} value={t.type}>
-                          {t.type}
-                        </option>
-                      ))}
-                    </optgroup>
-                  )}
-                  {others.length > 0 && (
-                    <optgroup label="Other event types">
-                      {others.map((t) => (
-                        <option key={t.type} value={t.type}>
-                          {t.type}
-                        </option>
-                      ))}
-                    </optgroup>
-                  )}
+                  <EventTypeGroup label="Subscribed" types={subscribed} />
+                  <EventTypeGroup label="Other event types" types={others} />
                 </Select>
               )
             }
@@ -66,21 +63,14 @@ export function SendTest({ webhook }: { webhook: Webhook }) {
           {send.isError && <InlineError error={send.error} />}
           {result && !send.isPending && (
             <div role="status" aria-label="Test result" className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-md bg-slate-50 px-3 py-2 text-sm">
-              <Badge tone={result.status === "succeeded" ? "green" : "red"} dot>
-                {result.status === "succeeded" ? "Succeeded" : "Failed"}
-              </Badge>
+              <AttemptStatusBadge status={result.status} />
               <span className="text-slate-700">
                 Status <span className="font-mono font-medium">{result.response_code ?? "—"}</span>
               </span>
               <span className="text-slate-700">
                 Time <span className="font-mono font-medium">{formatMs(result.response_time_ms)}</span>
               </span>
-              {result.error && (
-                <span className="text-red-700">
-                  {result.error}
-                  {result.error_message ? `: ${result.error_message}` : ""}
-                </span>
-              )}
+              {result.error && <span className="text-red-700">{errorWithMessage(result.error, result.error_message)}</span>}
             </div>
           )}
         </div>

@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { Webhook } from "@/components/api-types";
 import { useApiMutation } from "@/components/use-api";
 import { Button, ButtonLink } from "@/components/ui/button";
-import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog, DialogFooter } from "@/components/ui/dialog";
 import { InlineError } from "@/components/ui/error-state";
 import { SecretBody } from "@/components/webhooks/secret-reveal";
 
@@ -62,16 +62,9 @@ export function WebhookActions({ webhook }: { webhook: Webhook }) {
         title={newSecret ? "New signing secret" : "Rotate signing secret?"}
         footer={
           newSecret ? (
-            <Button variant="primary" onClick={closeRotate}>
-              I&apos;ve saved it
-            </Button>
+            <DialogFooter onAction={closeRotate} actionLabel="I've saved it" />
           ) : (
-            <>
-              <Button onClick={closeRotate}>Cancel</Button>
-              <Button variant="primary" onClick={() => rotate.mutate()} disabled={rotate.isPending}>
-                {rotate.isPending ? "Rotating…" : "Rotate secret"}
-              </Button>
-            </>
+            <DialogFooter onCancel={closeRotate} onAction={() => rotate.mutate()} actionLabel="Rotate secret" pendingLabel="Rotating…" pending={rotate.isPending} />
           )
         }
       >

@@ -44,6 +44,7 @@ export async function listAccounts() {
 }
 
 export const toAccountJson = (a: Pick<Account, "id" | "name" | "createdAt">) => ({ id: a.id, name: a.name, created_at: a.createdAt.toISOString() });
+export type AccountJson = ReturnType<typeof toAccountJson>;
 
 /** Creates the user, or sets the password and role of the existing user with that email (start-up bootstrap). */
 export async function upsertUser(input: { accountId: string; email: string; password: string; role: Role; name?: string }) {

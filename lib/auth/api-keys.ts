@@ -91,7 +91,8 @@ export async function findActiveApiKey(key: string): Promise<ActiveApiKey | null
   return { id: found.id, accountId: found.accountId, role: found.role };
 }
 
-export function toApiKeyJson(k: { id: string; name: string; prefix: string; role: Role; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }) {
+/** An API key as the API returns it; the key itself only right after it is created. */
+export function toApiKeyJson(k: { id: string; name: string; prefix: string; role: Role; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }, options: { key?: string } = {}) {
   return {
     id: k.id,
     name: k.name,
@@ -100,5 +101,8 @@ export function toApiKeyJson(k: { id: string; name: string; prefix: string; role
     created_at: k.createdAt.toISOString(),
     last_used_at: k.lastUsedAt?.toISOString() ?? null,
     revoked_at: k.revokedAt?.toISOString() ?? null,
+    ...(options.key ? { key: options.key } : {}),
   };
 }
+
+export type ApiKeyJson = ReturnType<typeof toApiKeyJson>;

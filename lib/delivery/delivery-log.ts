@@ -50,6 +50,8 @@ export function toDeliveryJson(d: DeliveryWithEvent) {
   };
 }
 
+export type DeliveryJson = ReturnType<typeof toDeliveryJson>;
+
 type AttemptWithEvent = Attempt & { delivery: { event: { externalId: string | null } } };
 
 export async function listAttempts(webhookId: string, query: z.output<typeof logsQuery>) {
@@ -86,10 +88,12 @@ export function toAttemptJson(a: AttemptWithEvent) {
     response_time_ms: a.responseTimeMs,
     error: a.errorClass,
     error_message: a.errorMessage,
-    request_headers: a.requestHeaders,
+    request_headers: a.requestHeaders as Record<string, string>,
     request_body: a.requestBody,
-    response_headers: a.responseHeaders,
+    response_headers: a.responseHeaders as Record<string, string> | null,
     response_body: a.responseBody,
     created_at: a.createdAt.toISOString(),
   };
 }
+
+export type AttemptJson = ReturnType<typeof toAttemptJson>;

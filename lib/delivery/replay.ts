@@ -35,6 +35,8 @@ export function toDeadLetterJson(d: DeadLetterWithEvent) {
   };
 }
 
+export type DeadLetterJson = ReturnType<typeof toDeadLetterJson>;
+
 export const replayInput = z
   .union([z.strictObject({ failure_id: z.string().min(1).max(100) }), z.strictObject({ since: isoDateTime })], {
     error: "send `failure_id` (one dead letter) or `since` (an ISO time: all dead letters since then)",
@@ -64,3 +66,7 @@ export async function replayDeadLetters(webhookId: string, selector: ReplaySelec
   await announceDeliveries(deliveryIds.map((id) => ({ id, webhookId })));
   return deliveryIds;
 }
+
+export const toReplayJson = (deliveryIds: string[]) => ({ replayed: deliveryIds.length, delivery_ids: deliveryIds });
+
+export type ReplayJson = ReturnType<typeof toReplayJson>;

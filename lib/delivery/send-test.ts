@@ -26,7 +26,7 @@ export async function sendTestEvent(accountId: string, webhookId: string, reques
     delivery_id: deliveryId,
     event_id: event.externalId ?? event.id,
     event: type,
-    status: result?.outcome.ok ? "succeeded" : "failed",
+    status: result?.outcome.ok ? ("succeeded" as const) : ("failed" as const),
     response_code: result?.outcome.statusCode ?? null,
     response_time_ms: result ? Math.round(result.outcome.responseTimeMs) : null,
     error: result?.outcome.errorClass ?? null,
@@ -35,3 +35,5 @@ export async function sendTestEvent(accountId: string, webhookId: string, reques
     next_attempt_at: result?.nextAttemptAt?.toISOString() ?? null,
   };
 }
+
+export type SendTestJson = Awaited<ReturnType<typeof sendTestEvent>>;

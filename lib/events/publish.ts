@@ -203,3 +203,5 @@ export async function publishEventIdempotently(accountId: string, input: Publish
 export function toEventJson(event: Event) {
   return { id: publicEventId(event), type: event.type, data: event.data, created_at: event.createdAt.toISOString() };
 }
+
+export type EventJson = ReturnType<typeof toEventJson>;

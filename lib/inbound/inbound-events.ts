@@ -40,6 +40,10 @@ export function toInboundEventJson(e: InboundEvent) {
   };
 }
 
+export type InboundEventJson = ReturnType<typeof toInboundEventJson>;
+
+export const toInboundReplayJson = (eventIds: string[]) => ({ replayed: eventIds.length, event_ids: eventIds });
+
 export type InboundReplaySelector = { eventId: string } | { since: Date } | { allDead: true };
 
 /** Queues the selected dead inbound events of the integration again; returns their ids. */

@@ -137,3 +137,5 @@ export function toIntegrationJson(integration: Integration, options: { secret?: 
     ...(options.secret ? { webhook_secret: options.secret } : {}),
   };
 }
+
+export type IntegrationJson = ReturnType<typeof toIntegrationJson>;

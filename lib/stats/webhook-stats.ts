@@ -192,3 +192,5 @@ export async function webhookStats(scope: Scope, window: StatsWindow, now = new 
       .map(({ event, succeeded, failed }) => ({ event, succeeded, failed })),
   };
 }
+
+export type StatsJson = Awaited<ReturnType<typeof webhookStats>>;

@@ -201,4 +201,6 @@ export const listQuery = z.object({
 });
 
 export type CreateWebhookInput = z.output<typeof createWebhookInput>;
+export type WebhookFilters = z.output<typeof filters>;
+export type WebhookHeaders = z.output<typeof headers>;
 export type UpdateWebhookInput = z.output<typeof updateWebhookInput>;

@@ -9,7 +9,8 @@ import { ApiError, notFound } from "@/lib/http/errors";
 import { announcePendingDeliveries } from "@/lib/delivery/announce";
 import { decryptSecret, encryptSecret, generateSigningSecret } from "@/lib/webhooks/secret-box";
 import { resolveAllowedAddresses } from "@/lib/webhooks/url-guard";
-import { defaultWebhookName, MAX_WEBHOOKS_PER_ACCOUNT, type CreateWebhookInput, type UpdateWebhookInput } from "@/lib/webhooks/webhook-input";
+import type { RetryPolicy } from "@/lib/delivery/retry-policy";
+import { defaultWebhookName, MAX_WEBHOOKS_PER_ACCOUNT, type CreateWebhookInput, type UpdateWebhookInput, type WebhookFilters, type WebhookHeaders } from "@/lib/webhooks/webhook-input";
 
 export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
 
@@ -142,6 +143,7 @@ export function signingSecrets(webhook: Pick<Webhook, "secretCiphertext" | "prev
   return secrets;
 }
 
+/** A webhook as the API returns it; the JSON columns are typed as their input schemas stored them. */
 export function toWebhookJson(webhook: Webhook, options: { secret?: string } = {}) {
   return {
     id: webhook.id,
@@ -149,15 +151,15 @@ export function toWebhookJson(webhook: Webhook, options: { secret?: string } = {
     url: webhook.url,
     description: webhook.description,
     events: webhook.events,
-    filters: webhook.filters ?? null,
+    filters: (webhook.filters ?? null) as WebhookFilters | null,
     is_active: webhook.isActive,
     disabled_reason: webhook.disabledReason,
     disabled_at: webhook.disabledAt?.toISOString() ?? null,
     signature_profile: webhook.signatureProfile,
-    retry_policy: webhook.retryPolicy,
+    retry_policy: webhook.retryPolicy as RetryPolicy,
     timeout_ms: webhook.timeoutMs,
     ip_whitelist: webhook.ipWhitelist,
-    headers: webhook.headers,
+    headers: webhook.headers as WebhookHeaders,
     rate_limit_per_hour: webhook.rateLimitPerHour,
     debug_mode: webhook.debugMode,
     failing_since: webhook.failingSince?.toISOString() ?? null,
@@ -166,3 +168,5 @@ export function toWebhookJson(webhook: Webhook, options: { secret?: string } = {
     ...(options.secret ? { secret: options.secret } : {}),
   };
 }
+
+export type WebhookJson = ReturnType<typeof toWebhookJson>;

@@ -1,6 +1,6 @@
 import { route } from "@/lib/http/route";
 import { list, ok } from "@/lib/http/responses";
-import { listDeadLetters, replayDeadLetters, replayInput, toDeadLetterJson } from "@/lib/delivery/replay";
+import { listDeadLetters, replayDeadLetters, replayInput, toDeadLetterJson, toReplayJson } from "@/lib/delivery/replay";
 import { listQuery } from "@/lib/webhooks/webhook-input";
 import { getWebhook } from "@/lib/webhooks/webhooks";
 
@@ -14,5 +14,5 @@ export const POST = route({ body: replayInput }, async ({ account, params, body 
   const webhook = await getWebhook(account.id, params.id);
   const selector = "failure_id" in body ? { failureId: body.failure_id } : { since: new Date(body.since) };
   const deliveryIds = await replayDeadLetters(webhook.id, selector);
-  return ok({ replayed: deliveryIds.length, delivery_ids: deliveryIds });
+  return ok(toReplayJson(deliveryIds));
 });
