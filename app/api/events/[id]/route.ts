@@ -5,7 +5,7 @@ import { notFound } from "@/lib/http/errors";
 import { toEventJson } from "@/lib/events/publish";
 import { toDeliveryJson } from "@/lib/delivery/delivery-log";
 
-export const GET = route({}, async ({ account, params }) => {
+export const GET = route({ portal: "view" }, async ({ account, params }) => {
   const event = await db().event.findFirst({
     where: { accountId: account.id, OR: [{ id: params.id }, { externalId: params.id }] },
     include: { deliveries: { orderBy: { id: "asc" } } },
