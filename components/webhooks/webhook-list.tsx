@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useApiScope, useScopedHref } from "@/components/api-scope";
 import type { Webhook, WebhookHealth } from "@/components/api-types";
 import { formatPercent, formatRelative, formatDateTime } from "@/components/format";
 import { useApiQuery } from "@/components/use-api";
@@ -27,17 +28,20 @@ export function WebhookList() {
   const webhooks = useApiQuery<Webhook[]>("/api/webhooks?limit=100", { refetchInterval: 10_000 });
   const health = useApiQuery<WebhookHealth[]>("/api/stats/webhooks", { refetchInterval: 10_000 });
   const byId = new Map((health.data ?? []).map((h) => [h.webhook_id, h]));
+  const { canManage } = useApiScope();
+  const href = useScopedHref();
+  const create = canManage ? (
+    <ButtonLink href={href("/webhooks/new")} variant="primary">
+      Create Webhook
+    </ButtonLink>
+  ) : undefined;
 
   return (
     <>
         <PageHeader
           title="Webhooks"
           description="Endpoints that receive your events, with their delivery health over the last 24 hours."
-          actions={
-            <ButtonLink href="/webhooks/new" variant="primary">
-              Create Webhook
-            </ButtonLink>
-          }
+          actions={create}
         />
         <Card>
           {webhooks.isError ? (
@@ -45,12 +49,8 @@ export function WebhookList() {
           ) : webhooks.data?.length === 0 ? (
             <EmptyState
               title="No webhooks yet"
-              description="Create a webhook to start delivering events to an endpoint."
-              action={
-                <ButtonLink href="/webhooks/new" variant="primary">
-                  Create Webhook
-                </ButtonLink>
-              }
+              description={canManage ? "Create a webhook to start delivering events to an endpoint." : "No endpoint receives events yet."}
+              action={create}
             />
           ) : (
             <>
@@ -68,7 +68,7 @@ export function WebhookList() {
                     return (
                       <li key={w.id} className="flex flex-col gap-2 px-4 py-3">
                         <div className="flex items-start justify-between gap-3">
-                          <Link href={`/webhooks/${w.id}`} className="font-medium text-slate-900 hover:text-indigo-600 focus-visible:outline-2 focus-visible:outline-indigo-600">
+                          <Link href={href(`/webhooks/${w.id}`)} className="font-medium text-slate-900 hover:text-indigo-600 focus-visible:outline-2 focus-visible:outline-indigo-600">
                             {w.name}
                           </Link>
                           <WebhookStatusBadge isActive={w.is_active} disabledReason={w.disabled_reason} failingSince={w.failing_since} failingStreak={h?.failing_streak} />
@@ -106,7 +106,7 @@ export function WebhookList() {
                     return (
                       <Tr key={w.id} className="hover:bg-slate-50/60">
                         <Td className="max-w-64">
-                          <Link href={`/webhooks/${w.id}`} className="font-medium text-slate-900 hover:text-indigo-600 focus-visible:outline-2 focus-visible:outline-indigo-600">
+                          <Link href={href(`/webhooks/${w.id}`)} className="font-medium text-slate-900 hover:text-indigo-600 focus-visible:outline-2 focus-visible:outline-indigo-600">
                             {w.name}
                           </Link>
                         </Td>
