@@ -41,7 +41,7 @@ test.beforeAll(async ({ request }) => {
   const account = await callApi(request, "POST", "/api/accounts", { name: "Acme merchant account" });
   accountId = account.id;
   await withE2eDatabase((db) =>
-    db.query("UPDATE accounts SET portal_branding = $1 WHERE id = $2", [JSON.stringify({ display_name: "Acme Shop", accent_color: "#0f766e", logo_url: null }), accountId]),
+    db.query("UPDATE accounts SET portal_branding = $1 WHERE id = $2", [JSON.stringify({ display_name: "Acme Shop", accent_color: "#0f766e", logo_url: site.logoUrl }), accountId]),
   );
   const asMerchant = { "x-hookrelay-account": accountId };
   const webhook = await callApi(request, "POST", "/api/webhooks", { name: WEBHOOK_NAME, url: receiver.url, events: ["order.*"] }, asMerchant);
@@ -61,6 +61,7 @@ test.afterAll(async () => {
 test("a view link inside another site's iframe shows the merchant's webhook and its health chart", async ({ page, request }) => {
   const frame = await openFramed(page, await portalLink(request, "view"));
   await expect(frame.getByText("Acme Shop", { exact: true })).toBeVisible();
+  await expect(frame.getByRole("img", { name: "Acme Shop logo" })).toHaveJSProperty("naturalWidth", 96);
   await expect(frame.getByText("View only")).toBeVisible();
   const link = frame.getByRole("link", { name: WEBHOOK_NAME }).filter({ visible: true });
   await expect(link).toBeVisible();
@@ -153,6 +154,15 @@ test("an expired link shows the expired page and no data, framed or not", async 
   const text = await page.locator("body").innerText();
   for (const secret of [WEBHOOK_NAME, "Acme Shop", "Acme merchant account", webhookId, receiver.url]) expect(text).not.toContain(secret);
   await page.screenshot({ path: artifact("portal-expired") });
+});
+
+test("a view link's create and edit pages say it can only view", async ({ page, request }) => {
+  const link = await portalLink(request, "view");
+  for (const path of ["/webhooks/new", `/webhooks/${webhookId}/edit`]) {
+    await page.goto(link + path);
+    await expect(page.getByRole("alert").filter({ hasText: "This portal link can only view webhooks" })).toBeVisible();
+    await expect(page.getByRole("button", { name: /Create webhook|Save changes/ })).toHaveCount(0);
+  }
 });
 
 test("a tampered link shows the invalid-link page", async ({ page, request }) => {
