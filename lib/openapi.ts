@@ -16,6 +16,7 @@ import {
   rotateIntegrationSecretInput,
   updateIntegrationInput,
 } from "@/lib/inbound/integration-input";
+import { createPortalLinkInput } from "@/lib/portal/portal-links";
 import { statsQuery } from "@/lib/stats/webhook-stats";
 import {
   auraconnectCreateInput,
@@ -44,10 +45,21 @@ const errors = Object.fromEntries(
   ([400, 401, 404, 422, 429] as const).map((status) => [status, { description: `error (${status})`, content: { "application/json": { schema: errorEnvelope } } }]),
 );
 
-function op(summary: string, options: { body?: z.ZodType; list?: boolean; status?: number; query?: z.ZodObject } = {}): ZodOpenApiOperationObject {
+interface OpOptions {
+  body?: z.ZodType;
+  list?: boolean;
+  status?: number;
+  query?: z.ZodObject;
+  /** Whether a merchant portal link's token is accepted too (`view`: any link; `manage`: manage links). */
+  portal?: "view" | "manage";
+}
+
+function op(summary: string, options: OpOptions = {}): ZodOpenApiOperationObject {
+  const portalNote = options.portal === "manage" ? " Portal links: `manage` only." : options.portal === "view" ? " Portal links: `view` and `manage`." : "";
   return {
     summary,
-    security: [{ bearer: [] }, { session: [] }],
+    ...(portalNote ? { description: `Also open to a merchant portal link of the account.${portalNote}` } : {}),
+    security: [{ bearer: [] }, { session: [] }, ...(options.portal ? [{ portal: [] }] : [])],
     ...(options.query ? { requestParams: { query: options.query } } : {}),
     ...(options.body ? { requestBody: { content: { "application/json": { schema: options.body } } } } : {}),
     responses: {
@@ -64,30 +76,31 @@ function bare(summary: string, answer: z.ZodType, options: { body?: z.ZodType; s
 
 const id = z.object({ id: z.string() });
 const withId = (o: ZodOpenApiOperationObject): ZodOpenApiOperationObject => ({ ...o, requestParams: { ...o.requestParams, path: id } });
+const portalLink = z.object({ success: z.literal(true), data: z.object({ url: z.string(), expires_at: z.string() }) }).meta({ id: "PortalLink" });
 
 const paths: ZodOpenApiPathsObject = {
   "/api/webhooks": {
-    get: op("List webhooks (newest first, cursor pagination)", { list: true, query: listQuery }),
-    post: op("Create a webhook; the response holds its secret, shown only here and on rotation", { body: createWebhookInput, status: 201 }),
+    get: op("List webhooks (newest first, cursor pagination)", { list: true, query: listQuery, portal: "view" }),
+    post: op("Create a webhook; the response holds its secret, shown only here and on rotation", { body: createWebhookInput, status: 201, portal: "manage" }),
   },
   "/api/webhooks/{id}": {
-    get: withId(op("Read a webhook")),
-    put: withId(op("Change the fields given, like PATCH (seeds 002 and 003 send partial PUT bodies)", { body: updateWebhookInput })),
-    patch: withId(op("Change the fields given; `null` clears an optional field", { body: updateWebhookInput })),
-    delete: withId({ summary: "Delete a webhook", responses: { 204: { description: "deleted" }, ...errors } }),
+    get: withId(op("Read a webhook", { portal: "view" })),
+    put: withId(op("Change the fields given, like PATCH (seeds 002 and 003 send partial PUT bodies)", { body: updateWebhookInput, portal: "manage" })),
+    patch: withId(op("Change the fields given; `null` clears an optional field", { body: updateWebhookInput, portal: "manage" })),
+    delete: withId({ summary: "Delete a webhook", security: [{ bearer: [] }, { session: [] }, { portal: [] }], responses: { 204: { description: "deleted" }, ...errors } }),
   },
   "/api/webhooks/{id}/rotate-secret": {
-    post: withId(op("New secret; the old one keeps signing alongside it for 24 h", { body: rotateSecretInput })),
+    post: withId(op("New secret; the old one keeps signing alongside it for 24 h", { body: rotateSecretInput, portal: "manage" })),
   },
   "/api/webhooks/{id}/test": {
-    post: withId(op("Deliver the event type's example payload now; returns the first attempt's outcome", { body: sendTestInput })),
+    post: withId(op("Deliver the event type's example payload now; returns the first attempt's outcome", { body: sendTestInput, portal: "manage" })),
   },
-  "/api/webhooks/{id}/deliveries": { get: withId(op("The webhook's deliveries, newest first", { list: true, query: deliveriesQuery })) },
-  "/api/webhooks/{id}/logs": { get: withId(op("The webhook's attempts, newest first", { list: true, query: logsQuery })) },
-  "/api/webhooks/{id}/stats": { get: withId(op("Delivery health over a window: success rate, latency, series, errors", { query: statsQuery })) },
+  "/api/webhooks/{id}/deliveries": { get: withId(op("The webhook's deliveries, newest first", { list: true, query: deliveriesQuery, portal: "view" })) },
+  "/api/webhooks/{id}/logs": { get: withId(op("The webhook's attempts, newest first", { list: true, query: logsQuery, portal: "view" })) },
+  "/api/webhooks/{id}/stats": { get: withId(op("Delivery health over a window: success rate, latency, series, errors", { query: statsQuery, portal: "view" })) },
   "/api/webhooks/{id}/replay": {
-    get: withId(op("The webhook's dead letters", { list: true, query: listQuery })),
-    post: withId(op("Queue dead letters again: one by `failure_id`, or all `since` a time", { body: replayInput })),
+    get: withId(op("The webhook's dead letters", { list: true, query: listQuery, portal: "view" })),
+    post: withId(op("Queue dead letters again: one by `failure_id`, or all `since` a time", { body: replayInput, portal: "manage" })),
   },
   "/api/v1/webhooks": {
     get: bare("List webhooks (seed 003)", z.object({ webhooks: z.array(auraconnectWebhookJson), total: z.number().int() })),
@@ -108,8 +121,8 @@ const paths: ZodOpenApiPathsObject = {
     get: withId(bare("The webhook's attempts, newest first (seed 003)", z.object({ logs: z.array(auraconnectLogJson) }), { query: auraconnectLogsQuery })),
   },
   "/api/events": { post: op("Publish an event; 202 with the deliveries it created (200 for a repeated id)", { body: publishEventInput, status: 202 }) },
-  "/api/events/{id}": { get: withId(op("An event (by Hookrelay's or the publisher's id) and its deliveries")) },
-  "/api/event-types": { get: op("The event catalog, with an example payload per type") },
+  "/api/events/{id}": { get: withId(op("An event (by Hookrelay's or the publisher's id) and its deliveries", { portal: "view" })) },
+  "/api/event-types": { get: op("The event catalog, with an example payload per type", { portal: "view" }) },
   "/api/integrations": {
     get: op("List inbound integrations", { list: true, query: integrationListQuery }),
     post: op("Register an inbound source; the response holds its webhook_secret, shown only here", { body: createIntegrationInput, status: 201 }),
@@ -137,7 +150,7 @@ const paths: ZodOpenApiPathsObject = {
     },
   },
   "/api/stats": { get: op("Account-wide delivery health over a window (the dashboard)", { query: statsQuery }) },
-  "/api/stats/webhooks": { get: op("Per-webhook health: 24 h success rate, latency, last attempt, failing streak") },
+  "/api/stats/webhooks": { get: op("Per-webhook health: 24 h success rate, latency, last attempt, failing streak", { portal: "view" }) },
   "/api/api-keys": {
     get: op("The account's API keys (prefix only; a key is shown once, on creation)"),
     post: op("Create an API key; the response holds the key, shown only here", { body: createApiKeyInput, status: 201 }),
@@ -146,6 +159,14 @@ const paths: ZodOpenApiPathsObject = {
   "/api/accounts": {
     get: op("All accounts (admins only)"),
     post: op("Create an account, optionally with its first member user (admins only)", { body: createAccountInput, status: 201 }),
+  },
+  "/api/portal-links": {
+    post: {
+      ...op("A signed, expiring link to an account's merchant portal (admins: any account; members: their own)", { body: createPortalLinkInput, status: 201 }),
+      description:
+        "Opening `url` shows the account's webhooks, logs, charts and dead letters (`manage` also creates, edits, tests, rotates and replays) until `expires_at`; afterwards it shows an expired page. The portal's pages call this API with `Authorization: Portal <token>`. Another account of a member: 404; a disabled account: 409; `expires_in` over 604800 (7 days): 422.",
+      responses: { 201: { description: "the link", content: { "application/json": { schema: portalLink } } }, 403: { description: "a portal link cannot ask for one" }, 409: { description: "the account is disabled" }, ...errors },
+    },
   },
   "/api/health": { get: { summary: "Health of the app and its database", responses: { 200: { description: "healthy" }, 503: { description: "database unavailable" } } } },
   "/api/metrics": {
@@ -165,6 +186,12 @@ export function openApiDocument() {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "An API key: `Authorization: Bearer hr_…`" },
         session: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
+        portal: {
+          type: "apiKey",
+          in: "header",
+          name: "Authorization",
+          description: "A merchant portal link's token: `Authorization: Portal <token>` (the part of the link after `/portal/`). Bound to one account; `view` links read, `manage` links also change webhooks.",
+        },
       },
     },
     paths,

@@ -1,5 +1,6 @@
 "use client";
 import { useState, type FormEvent } from "react";
+import { useApiScope } from "@/components/api-scope";
 import type { DeadLetter, ReplayResult } from "@/components/api-types";
 import { formatDateTime, formatRelative, toDateTimeLocal } from "@/components/format";
 import { useApiList, useApiMutation } from "@/components/use-api";
@@ -13,11 +14,13 @@ import { TableShell, Td, Tr } from "@/components/ui/table";
 import { EventCell } from "@/components/webhooks/event-cell";
 import { LoadMore } from "@/components/webhooks/load-more";
 
-const COLUMNS = ["Event", "Reason", "Failed", "Replayed", ""];
+const COLUMNS = ["Event", "Reason", "Failed", "Replayed"];
 
 /** Deliveries whose retry policy ran out; Replay queues the event to this webhook again. */
 export function DeadLetters({ webhookId }: { webhookId: string }) {
   const letters = useApiList<DeadLetter>(`/api/webhooks/${webhookId}/replay?limit=25`, { refetchInterval: 2_000 });
+  const { canManage } = useApiScope();
+  const columns = canManage ? [...COLUMNS, ""] : COLUMNS;
   const [since, setSince] = useState(() => toDateTimeLocal(new Date(Date.now() - 24 * 3600 * 1000)));
   const [message, setMessage] = useState<string | null>(null);
   const replay = useApiMutation((api, body: { failure_id: string } | { since: string }) => api.post<ReplayResult>(`/api/webhooks/${webhookId}/replay`, body), {
@@ -34,20 +37,22 @@ export function DeadLetters({ webhookId }: { webhookId: string }) {
 
   return (
     <div>
-      <form onSubmit={replayAll} className="flex flex-wrap items-end gap-3 px-4 py-3 sm:px-5">
-        <Field label="Replay all since" className="w-60">
-          {(p) => <Input {...p} type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} required />}
-        </Field>
-        <Button type="submit" disabled={replay.isPending}>
-          Replay all
-        </Button>
-        <div aria-live="polite" className="min-h-5 basis-full text-sm text-slate-600 sm:basis-auto">
-          {replay.isError ? <InlineError error={replay.error} /> : message}
-        </div>
-      </form>
+      {canManage && (
+        <form onSubmit={replayAll} className="flex flex-wrap items-end gap-3 px-4 py-3 sm:px-5">
+          <Field label="Replay all since" className="w-60">
+            {(p) => <Input {...p} type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} required />}
+          </Field>
+          <Button type="submit" disabled={replay.isPending}>
+            Replay all
+          </Button>
+          <div aria-live="polite" className="min-h-5 basis-full text-sm text-slate-600 sm:basis-auto">
+            {replay.isError ? <InlineError error={replay.error} /> : message}
+          </div>
+        </form>
+      )}
       <TableShell
         label="Dead letters"
-        columns={COLUMNS}
+        columns={columns}
         query={letters}
         skeletonRows={3}
         errorTitle="Could not load dead letters"
@@ -73,18 +78,20 @@ export function DeadLetters({ webhookId }: { webhookId: string }) {
                 <span className="text-slate-400">Not yet</span>
               )}
             </Td>
-            <Td className="text-right">
-              <Button
-                size="sm"
-                onClick={() => {
-                  setMessage(null);
-                  replay.mutate({ failure_id: d.id });
-                }}
-                disabled={replay.isPending}
-              >
-                Replay
-              </Button>
-            </Td>
+            {canManage && (
+              <Td className="text-right">
+                <Button
+                  size="sm"
+                  onClick={() => {
+                    setMessage(null);
+                    replay.mutate({ failure_id: d.id });
+                  }}
+                  disabled={replay.isPending}
+                >
+                  Replay
+                </Button>
+              </Td>
+            )}
           </Tr>
         )}
       </TableShell>

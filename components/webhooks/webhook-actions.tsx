@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { useScopedHref } from "@/components/api-scope";
 import type { Webhook } from "@/components/api-types";
 import { useApiMutation } from "@/components/use-api";
 import { Button, ButtonLink } from "@/components/ui/button";
@@ -10,12 +11,13 @@ import { SecretBody } from "@/components/webhooks/secret-reveal";
 
 export function WebhookActions({ webhook }: { webhook: Webhook }) {
   const router = useRouter();
+  const href = useScopedHref();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [rotateOpen, setRotateOpen] = useState(false);
   const [newSecret, setNewSecret] = useState<string | null>(null);
 
   const toggle = useApiMutation((api, isActive: boolean) => api.patch<Webhook>(`/api/webhooks/${webhook.id}`, { is_active: isActive }));
-  const remove = useApiMutation<void, null>((api) => api.del(`/api/webhooks/${webhook.id}`), { onSuccess: () => router.push("/webhooks") });
+  const remove = useApiMutation<void, null>((api) => api.del(`/api/webhooks/${webhook.id}`), { onSuccess: () => router.push(href("/webhooks")) });
   const rotate = useApiMutation<void, Webhook>((api) => api.post<Webhook>(`/api/webhooks/${webhook.id}/rotate-secret`), {
     onSuccess: (w) => setNewSecret(w.secret ?? null),
   });
@@ -29,7 +31,7 @@ export function WebhookActions({ webhook }: { webhook: Webhook }) {
   return (
     <>
       <div className="flex flex-wrap items-center gap-2">
-        <ButtonLink href={`/webhooks/${webhook.id}/edit`}>Edit</ButtonLink>
+        <ButtonLink href={href(`/webhooks/${webhook.id}/edit`)}>Edit</ButtonLink>
         <Button onClick={() => setRotateOpen(true)}>Rotate secret</Button>
         <Button onClick={() => toggle.mutate(!webhook.is_active)} disabled={toggle.isPending}>
           {webhook.is_active ? "Disable" : "Enable"}

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useState } from "react";
+import { useApiScope, useScopedHref } from "@/components/api-scope";
 import type { Webhook, WebhookHealth } from "@/components/api-types";
 import { useApiQuery } from "@/components/use-api";
 import { ButtonLink } from "@/components/ui/button";
@@ -19,13 +20,14 @@ import { WebhookStats } from "@/components/webhooks/webhook-stats";
 import { WebhookStatusBadge } from "@/components/webhooks/webhook-status-badge";
 
 export function WebhookNotFound() {
+  const href = useScopedHref();
   return (
     <Card>
       <EmptyState
         title="Webhook not found"
         description="It may have been deleted, or it belongs to another account."
         action={
-          <ButtonLink href="/webhooks" variant="primary">
+          <ButtonLink href={href("/webhooks")} variant="primary">
             Back to webhooks
           </ButtonLink>
         }
@@ -70,12 +72,14 @@ export function WebhookDetail({ id }: { id: string }) {
   const [tab, setTab] = useState("log");
   const health = useApiQuery<WebhookHealth[]>("/api/stats/webhooks", { refetchInterval: 5_000 });
   const h = health.data?.find((x) => x.webhook_id === id);
+  const { canManage } = useApiScope();
+  const href = useScopedHref();
   return (
     <WithWebhook id={id}>
       {(webhook) => (
         <div className="flex flex-col gap-6">
           <header className="flex flex-col gap-4">
-            <Link href="/webhooks" className="w-fit rounded text-sm text-slate-500 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-600">
+            <Link href={href("/webhooks")} className="w-fit rounded text-sm text-slate-500 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-600">
               ← Webhooks
             </Link>
             <div className="flex flex-wrap items-start justify-between gap-4">
@@ -86,17 +90,19 @@ export function WebhookDetail({ id }: { id: string }) {
                 </div>
                 <p className="mt-1 break-all font-mono text-xs text-slate-500">{webhook.url}</p>
               </div>
-              <WebhookActions webhook={webhook} />
+              {canManage && <WebhookActions webhook={webhook} />}
             </div>
           </header>
 
           <div className="grid grid-cols-1 gap-6 lg:grid-cols-5">
-            <div className="lg:col-span-3">
+            <div className={canManage ? "lg:col-span-3" : "lg:col-span-5"}>
               <ConfigSummary webhook={webhook} />
             </div>
-            <div className="lg:col-span-2">
-              <SendTest webhook={webhook} />
-            </div>
+            {canManage && (
+              <div className="lg:col-span-2">
+                <SendTest webhook={webhook} />
+              </div>
+            )}
           </div>
 
           <Card>

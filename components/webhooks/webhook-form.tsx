@@ -7,6 +7,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { ApiClientError, type ErrorDetail } from "@/components/api-client";
 import type { EventType, Webhook } from "@/components/api-types";
+import { useScopedHref } from "@/components/api-scope";
 import { useApiMutation, useApiQuery } from "@/components/use-api";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -166,6 +167,7 @@ function validate(payload: Record<string, unknown>): Errors {
 export function WebhookForm({ webhook }: { webhook?: Webhook }) {
   const mode = webhook ? "edit" : "create";
   const router = useRouter();
+  const href = useScopedHref();
   const catalog = useApiQuery<EventType[]>("/api/event-types");
   const [state, setState] = useState<FormState>(() => initialState(webhook));
   const [errors, setErrors] = useState<Errors>({});
@@ -201,7 +203,7 @@ export function WebhookForm({ webhook }: { webhook?: Webhook }) {
     setErrors({});
     try {
       const saved = await save.mutateAsync(payload);
-      if (webhook) router.push(`/webhooks/${saved.id}`);
+      if (webhook) router.push(href(`/webhooks/${saved.id}`));
       else setCreated(saved);
     } catch (error) {
       if (error instanceof ApiClientError && error.details.length) showErrors(detailsToErrors(error.details as ErrorDetail[]));
@@ -215,7 +217,7 @@ export function WebhookForm({ webhook }: { webhook?: Webhook }) {
         title="Webhook created"
         description={`“${created.name}” will receive its events at ${created.url}.`}
         secret={created.secret}
-        onDone={() => router.push(`/webhooks/${created.id}`)}
+        onDone={() => router.push(href(`/webhooks/${created.id}`))}
       />
     );
   }
@@ -362,7 +364,7 @@ export function WebhookForm({ webhook }: { webhook?: Webhook }) {
         </p>
       )}
       <div className="flex flex-wrap justify-end gap-2">
-        <Link href={webhook ? `/webhooks/${webhook.id}` : "/webhooks"} className={buttonClass("secondary")}>
+        <Link href={href(webhook ? `/webhooks/${webhook.id}` : "/webhooks")} className={buttonClass("secondary")}>
           Cancel
         </Link>
         <Button type="submit" variant="primary" disabled={save.isPending}>

@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useApiScope, useScopedHref } from "@/components/api-scope";
 import type { Webhook, WebhookHealth } from "@/components/api-types";
 import { formatPercent, formatRelative } from "@/components/format";
 import { useApiQuery } from "@/components/use-api";
@@ -24,8 +25,9 @@ function rateTone(rate: number | null) {
 
 /** The webhook's name, linking to its page. */
 function WebhookLink({ webhook }: { webhook: Webhook }) {
+  const href = useScopedHref();
   return (
-    <Link href={`/webhooks/${webhook.id}`} className="font-medium text-slate-900 hover:text-indigo-600 focus-visible:outline-2 focus-visible:outline-indigo-600">
+    <Link href={href(`/webhooks/${webhook.id}`)} className="font-medium text-slate-900 hover:text-indigo-600 focus-visible:outline-2 focus-visible:outline-indigo-600">
       {webhook.name}
     </Link>
   );
@@ -74,11 +76,13 @@ export function WebhookList() {
   const webhooks = useApiQuery<Webhook[]>("/api/webhooks?limit=100", { refetchInterval: 10_000 });
   const health = useApiQuery<WebhookHealth[]>("/api/stats/webhooks", { refetchInterval: 10_000 });
   const byId = new Map((health.data ?? []).map((h) => [h.webhook_id, h]));
-  const create = (
-    <ButtonLink href="/webhooks/new" variant="primary">
+  const { canManage } = useApiScope();
+  const href = useScopedHref();
+  const create = canManage ? (
+    <ButtonLink href={href("/webhooks/new")} variant="primary">
       Create Webhook
     </ButtonLink>
-  );
+  ) : undefined;
 
   return (
     <>
@@ -90,7 +94,13 @@ export function WebhookList() {
           query={webhooks}
           skeletonRows={4}
           errorTitle="Could not load webhooks"
-          empty={<EmptyState title="No webhooks yet" description="Create a webhook to start delivering events to an endpoint." action={create} />}
+          empty={
+            <EmptyState
+              title="No webhooks yet"
+              description={canManage ? "Create a webhook to start delivering events to an endpoint." : "No endpoint receives events yet."}
+              action={create}
+            />
+          }
           narrow={<WebhookCards webhooks={webhooks.data} byId={byId} />}
         >
           {(w) => {

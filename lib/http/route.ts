@@ -1,5 +1,5 @@
-// The one wrapper every API route goes through. It authenticates the caller (API key or
-// session) and picks the account, enforces the per-caller rate limit and CSRF rules, reads
+// The one wrapper every API route goes through. It authenticates the caller (API key, session
+// or portal link) and picks the account, enforces the per-caller rate limit and CSRF rules, reads
 // and validates the JSON body and query with zod, and turns every failure into the error
 // envelope with the right status. An unknown error becomes a 500 that hides its details
 // (and is logged with the request id); a database outage becomes a 503.
@@ -18,8 +18,13 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 type Auth = "account" | "admin" | "none";
 
+/** Which portal links a route admits: any (`view`), `manage` links only, or none (the default). */
+type PortalAccess = "view" | "manage";
+
 interface RouteOptions<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
   auth?: Auth;
+  /** Opens the route to merchant portal links (lib/portal); routes without it refuse them. */
+  portal?: PortalAccess;
   body?: B;
   query?: Q;
   maxBodyBytes?: number;
@@ -117,6 +122,14 @@ function checkSameOrigin(request: Request) {
   }
 }
 
+/** A portal link reaches only the routes that admit it, and a `view` link never writes. */
+function checkPortalAccess(principal: Principal, access: PortalAccess | undefined, method: string) {
+  if (principal.kind !== "portal") return;
+  if (!access) throw new ApiError("forbidden", "a portal link cannot use this route");
+  const writes = !SAFE_METHODS.has(method);
+  if ((access === "manage" || writes) && principal.capability !== "manage") throw new ApiError("forbidden", "this portal link may only view");
+}
+
 /** A handler's answer as a Response; for the custom server's own requests its JSON goes beside it, not in a body stream. */
 function toResponse(answer: Response | JsonReply, request: Request): Response {
   if (answer instanceof Response) return answer;
@@ -151,6 +164,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
         principal = (await authenticate(request)) ?? undefined;
         if (!principal) throw new ApiError("unauthorized", "authentication required: send `Authorization: Bearer <api key>` or sign in", [], { "www-authenticate": "Bearer" });
         if (auth === "admin" && principal.role !== "admin") throw new ApiError("forbidden", "this needs an admin");
+        checkPortalAccess(principal, options.portal, request.method);
         if (principal.kind === "session") checkSameOrigin(request);
         const limit = checkRateLimit(principal.subjectId);
         if (!limit.allowed) throw new ApiError("rate_limited", "too many requests", [], { "retry-after": String(limit.retryAfterSeconds) });

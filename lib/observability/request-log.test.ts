@@ -94,4 +94,9 @@ describe("redaction", () => {
     expect(record.webhook.secret).toBe("[redacted]");
     expect(scrubSecrets("key hr_abcdefghijklmnopqrstuvwxyz and whsec_QUJD/+=")).toBe("key hr_[redacted] and whsec_[redacted]");
   });
+
+  it("scrubs portal link tokens, in an Authorization header or a portal URL", () => {
+    const token = `v1.eyJhIjoiYWNjdF8xIiwiYyI6InZpZXcifQ.${"A".repeat(40)}b_-`;
+    expect(scrubSecrets(`Portal ${token} at https://hooks.example.com/portal/${token}/webhooks`)).toBe("Portal v1.[redacted] at https://hooks.example.com/portal/v1.[redacted]/webhooks");
+  });
 });

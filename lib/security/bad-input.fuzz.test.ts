@@ -89,6 +89,7 @@ const writes: Record<string, WriteCase | { exempt: string }> = {
   "POST /api/api-keys": { schema: "CreateApiKey", valid: () => ({ name: "k", role: "member" }) },
   "DELETE /api/api-keys/{id}": { schema: null },
   "POST /api/accounts": { schema: "CreateAccount", admin: true, valid: () => ({ name: "acme", member_email: "m@example.com", member_password: "a-long-password", member_name: "M" }) },
+  "POST /api/portal-links": { schema: "CreatePortalLink", valid: (t) => ({ account_id: t.accountId, capability: "view", expires_in: 3600 }) },
   "POST /v1/integrations/webhooks/{sourceSystem}/{userId}": { exempt: "the inbound receiver: fuzzed in its own describe block below" },
   "GET /api/auth/{nextauth}": { exempt: "next-auth's handler (sign-in, sign-out, session), not our API" },
   "POST /api/auth/{nextauth}": { exempt: "next-auth's handler (sign-in, sign-out, session), not our API" },

@@ -44,7 +44,7 @@ export async function prepareEnvironment(root: string, log: Log): Promise<string
 }
 
 const SOURCE_DIRS = ["app", "components", "lib", "inngest", "public"];
-const SOURCE_FILES = ["next.config.ts", "package.json", "postcss.config.mjs", "tsconfig.json"];
+const SOURCE_FILES = ["next.config.ts", "proxy.ts", "package.json", "postcss.config.mjs", "tsconfig.json"];
 
 function newestSourceChange(root: string): number {
   let newest = 0;

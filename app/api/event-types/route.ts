@@ -2,4 +2,4 @@ import { eventCatalog } from "@/lib/events/catalog";
 import { route } from "@/lib/http/route";
 import { ok } from "@/lib/http/responses";
 
-export const GET = route({}, async () => ok(eventCatalog));
+export const GET = route({ portal: "view" }, async () => ok(eventCatalog));

@@ -2,4 +2,4 @@ import { route } from "@/lib/http/route";
 import { ok } from "@/lib/http/responses";
 import { getEventWithDeliveries, toEventDetailJson } from "@/lib/events/event-detail";
 
-export const GET = route({}, async ({ account, params }) => ok(toEventDetailJson(await getEventWithDeliveries(account.id, params.id))));
+export const GET = route({ portal: "view" }, async ({ account, params }) => ok(toEventDetailJson(await getEventWithDeliveries(account.id, params.id))));

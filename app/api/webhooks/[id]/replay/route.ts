@@ -4,13 +4,13 @@ import { listDeadLetters, replayDeadLetters, replayInput, toDeadLetterJson, toRe
 import { listQuery } from "@/lib/webhooks/webhook-input";
 import { getWebhook } from "@/lib/webhooks/webhooks";
 
-export const GET = route({ query: listQuery }, async ({ account, params, query }) => {
+export const GET = route({ portal: "view", query: listQuery }, async ({ account, params, query }) => {
   const webhook = await getWebhook(account.id, params.id);
   const page = await listDeadLetters(webhook.id, query);
   return list(page.items.map(toDeadLetterJson), page.nextCursor);
 });
 
-export const POST = route({ body: replayInput }, async ({ account, params, body }) => {
+export const POST = route({ portal: "manage", body: replayInput }, async ({ account, params, body }) => {
   const webhook = await getWebhook(account.id, params.id);
   const selector = "failure_id" in body ? { failureId: body.failure_id } : { since: new Date(body.since) };
   const deliveryIds = await replayDeadLetters(webhook.id, selector);

@@ -1,0 +1,5 @@
+import { WebhookList } from "@/components/webhooks/webhook-list";
+
+export default function PortalHomePage() {
+  return <WebhookList />;
+}
