@@ -7,6 +7,7 @@ import { decode } from "next-auth/jwt";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { verifyPassword } from "@/lib/auth/passwords";
+import { accountDisabled, ACCOUNT_DISABLED_SIGN_IN } from "@/lib/auth/account-disabled";
 import type { Principal } from "@/lib/auth/principal";
 
 export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
@@ -29,8 +30,10 @@ export function authOptions(): NextAuthOptions {
         async authorize(credentials) {
           const email = credentials?.email?.trim().toLowerCase();
           if (!email || !credentials?.password) return null;
-          const user = await db().user.findUnique({ where: { email } });
+          const user = await db().user.findUnique({ where: { email }, include: { account: { select: { disabledAt: true } } } });
           if (!user || !(await verifyPassword(credentials.password, user.passwordHash))) return null;
+          // next-auth hands the message to the sign-in form as `error`.
+          if (user.account.disabledAt) throw new Error(ACCOUNT_DISABLED_SIGN_IN);
           return { id: user.id, email: user.email, name: user.name ?? user.email, accountId: user.accountId, role: user.role };
         },
       }),
@@ -73,8 +76,9 @@ export async function sessionPrincipal(request: Request): Promise<Principal | nu
     if (!token) continue;
     const payload = await decode({ token, secret: authSecret() }).catch(() => null);
     if (!payload?.sub) continue;
-    const user = await db().user.findUnique({ where: { id: payload.sub } });
+    const user = await db().user.findUnique({ where: { id: payload.sub }, include: { account: { select: { disabledAt: true } } } });
     if (!user) continue;
+    if (user.account.disabledAt) throw accountDisabled();
     return { kind: "session", subjectId: user.id, accountId: user.accountId, role: user.role };
   }
   return null;
