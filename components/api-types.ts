@@ -151,10 +151,43 @@ export interface ApiKey {
   key?: string;
 }
 
+export interface PortalBranding {
+  display_name: string | null;
+  accent_color: string | null;
+  logo_url: string | null;
+}
+
 export interface Account {
   id: string;
   name: string;
   created_at: string;
+  portal_branding?: PortalBranding | null;
+  disabled?: boolean;
+  disabled_at?: string | null;
+}
+
+/** An item of the operators' account list. */
+export interface AccountSummary extends Account {
+  portal_branding: PortalBranding | null;
+  disabled: boolean;
+  disabled_at: string | null;
+  webhooks: number;
+  users: number;
+  attempts_24h: number;
+  success_rate_24h: number | null;
+  dead_letters: number;
+}
+
+export interface AccountUser {
+  id: string;
+  account_id: string;
+  email: string;
+  name: string | null;
+  role: "admin" | "member";
+  password_set: boolean;
+  created_at: string;
+  set_password_url?: string;
+  set_password_expires_at?: string;
 }
 
 export interface Integration {

@@ -1,7 +1,7 @@
 // Browser sign-in: next-auth 4 with email + password (credentials) and JWT sessions. The
 // session carries the user's account and role; `sessionPrincipal` reads it from the cookie
 // of a plain `Request`, so route handlers and tests need no Next.js request scope.
-import type { NextAuthOptions } from "next-auth";
+import { getServerSession, type NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { decode } from "next-auth/jwt";
 import { config } from "@/lib/config";
@@ -66,6 +66,26 @@ function readCookie(header: string | null, name: string): string | undefined {
 export function hasSessionCookie(request: Request): boolean {
   const header = request.headers.get("cookie");
   return SESSION_COOKIES.some((name) => readCookie(header, name) !== undefined);
+}
+
+/**
+ * The session's user as stored now, for the pages: the role and account may have changed
+ * since sign-in, and the user may have been removed (null) or their account disabled.
+ */
+export async function currentSessionUser(userId: string | undefined) {
+  if (!userId) return null;
+  const user = await db().user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true, role: true, accountId: true, account: { select: { disabledAt: true } } },
+  });
+  return user && { id: user.id, email: user.email, role: user.role, accountId: user.accountId, accountDisabled: user.account.disabledAt !== null };
+}
+
+/** Whether the page is viewed by a signed-in admin (operator) as stored now: operator-only pages 404 for everyone else. */
+export async function sessionIsAdmin(): Promise<boolean> {
+  const session = await getServerSession(authOptions());
+  const user = await currentSessionUser((session?.user as { id?: string } | undefined)?.id);
+  return user?.role === "admin" && !user.accountDisabled;
 }
 
 /** The signed-in user behind the request's session cookie, or null. */

@@ -4,7 +4,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApiKey } from "@/lib/auth/api-keys";
-import { verifyPassword } from "@/lib/auth/passwords";
 import { authOptions } from "@/lib/auth/session";
 import { upsertUser } from "@/lib/accounts/accounts";
 import { db } from "@/lib/db/client";
