@@ -105,7 +105,7 @@ test("an operator adds a merchant and its user, who sets a password and sees onl
   await mPage.getByLabel("Email").fill(OWNER.email);
   await mPage.getByLabel("Password").fill(OWNER.password);
   await mPage.getByRole("button", { name: "Sign in" }).click();
-  await expect(mPage.getByRole("alert")).toHaveText("This account is disabled. Ask your operator to enable it again.");
+  await expect(mPage.getByText("This account is disabled. Ask your operator to enable it again.")).toBeVisible();
   await merchant.close();
 });
 
