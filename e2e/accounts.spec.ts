@@ -10,7 +10,7 @@ let receiver: Receiver;
 
 test.beforeAll(async ({ request }) => {
   receiver = await startReceiver(200);
-  await callApi(request, "POST", "/api/webhooks", { name: "Operator only hooks", url: "http://127.0.0.1:9/operator", events: ["user.deleted"] });
+  await callApi(request, "POST", "/api/webhooks", { name: "Back-office hooks", url: "http://127.0.0.1:9/operator", events: ["user.deleted"] });
 });
 
 test.afterAll(async () => {
@@ -73,6 +73,7 @@ test("an operator adds a merchant and its user, who sets a password and sees onl
   await mPage.goto(link);
   await expect(mPage.getByRole("heading", { name: "Set your password" })).toBeVisible();
   await expect(mPage.getByText(OWNER.email)).toBeVisible();
+  await shot(mPage, "set-password");
   await mPage.getByLabel("New password").fill(OWNER.password);
   await mPage.getByLabel("Repeat the password").fill(OWNER.password);
   await mPage.getByRole("button", { name: "Set password" }).click();
@@ -82,7 +83,7 @@ test("an operator adds a merchant and its user, who sets a password and sees onl
 
   const table = mPage.getByRole("table", { name: "Webhooks" });
   await expect(table.getByRole("link", { name: "Bean Shop orders" })).toBeVisible();
-  await expect(table.getByRole("link", { name: "Operator only hooks" })).toHaveCount(0);
+  await expect(table.getByRole("link", { name: "Back-office hooks" })).toHaveCount(0);
   await expect(mPage.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Accounts" })).toHaveCount(0);
   await expect(mPage.getByLabel("Account")).toHaveCount(0);
   // The Accounts pages are not there for a member.
@@ -101,6 +102,7 @@ test("an operator adds a merchant and its user, who sets a password and sees onl
   await expect(page.getByRole("button", { name: "Enable account" })).toBeVisible();
   await mPage.goto("/webhooks");
   await expect(mPage.getByRole("heading", { name: "This account is disabled" })).toBeVisible();
+  await shot(mPage, "account-disabled");
   await mPage.getByRole("button", { name: "Sign out" }).click();
   await mPage.getByLabel("Email").fill(OWNER.email);
   await mPage.getByLabel("Password").fill(OWNER.password);

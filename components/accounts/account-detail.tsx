@@ -159,7 +159,7 @@ export function AccountDetail({ id }: { id: string }) {
       >
         <HealthLine id={a.id} />
       </PageHeader>
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <AccountUsers accountId={a.id} />
         <PortalBrandingForm account={a} />
       </div>
