@@ -15,7 +15,7 @@ export function AccountDisabledNotice({ email }: { email: string }) {
           <p className="mt-2 text-sm text-slate-500">
             An operator has disabled the account of <strong className="font-medium text-slate-700">{email}</strong>. Ask them to enable it again.
           </p>
-          <div className="mt-5 flex justify-center rounded-md bg-slate-900 p-2">
+          <div className="mt-5 inline-flex rounded-md bg-slate-900 p-1.5">
             <SignOutButton />
           </div>
         </div>

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApiKey } from "@/lib/auth/api-keys";
-import { authOptions } from "@/lib/auth/session";
+import { authOptions, currentSessionUser } from "@/lib/auth/session";
 import { upsertUser } from "@/lib/accounts/accounts";
 import { db } from "@/lib/db/client";
 import { resetRateLimits } from "@/lib/http/rate-limit";
@@ -140,6 +140,8 @@ describe("GET/PATCH /api/accounts/{id}", () => {
     expect((await api.get("/api/webhooks", { key: operatorKey, headers: { "x-hookrelay-account": t.accountId } })).status).toBe(200);
     const user = await db().user.findUniqueOrThrow({ where: { id: t.userId } });
     await expect(authorize(user.email, "a-long-password")).rejects.toThrow("AccountDisabled");
+    // The pages show a signed-in user of a disabled account a notice instead of the app.
+    expect(await currentSessionUser(t.userId)).toMatchObject({ id: t.userId, accountDisabled: true });
 
     const enabled = await api.patch(`/api/accounts/${t.accountId}`, { disabled: false }, asOperator());
     expect(enabled.body.data).toMatchObject({ disabled: false, disabled_at: null });
@@ -271,6 +273,8 @@ describe("the users of an account", () => {
     const renamed = await api.patch(`/api/accounts/${merchant.accountId}/users/${id}`, { name: "Reset Me", role: "admin" }, asOperator());
     expect(renamed.status).toBe(200);
     expect(renamed.body.data).toMatchObject({ name: "Reset Me", role: "admin" });
+    // Pages read the role as stored now, not the one in the session token.
+    expect((await currentSessionUser(id))?.role).toBe("admin");
     expect(renamed.body.data.set_password_url).toBeUndefined();
 
     const first = await api.patch(`/api/accounts/${merchant.accountId}/users/${id}`, { reset_password: true }, asOperator());
@@ -292,6 +296,8 @@ describe("the users of an account", () => {
     const res = await api.delete(`/api/accounts/${merchant.accountId}/users/${added.body.data.id}`, asOperator());
     expect(res.status).toBe(204);
     expect((await api.get("/api/webhooks", { headers: { cookie } })).status).toBe(401);
+    // …and the pages send them to sign-in (which no longer sends them back: no redirect loop).
+    expect(await currentSessionUser(added.body.data.id)).toBeNull();
     expect((await api.delete(`/api/accounts/${merchant.accountId}/users/${added.body.data.id}`, asOperator())).status).toBe(404);
   });
 
