@@ -3,6 +3,8 @@
 // field lists: export the type from the lib module that builds the JSON and alias it here.
 // Type-only imports: nothing from lib/ reaches the browser bundle.
 import type { AccountJson } from "@/lib/accounts/accounts";
+import type { listAccountSummaries } from "@/lib/accounts/account-summaries";
+import type { toUserJson } from "@/lib/accounts/users";
 import type { ApiKeyJson } from "@/lib/auth/api-keys";
 import type { AttemptJson, DeliveryJson } from "@/lib/delivery/delivery-log";
 import type { DeadLetterJson, ReplayJson } from "@/lib/delivery/replay";
@@ -13,11 +15,15 @@ import type { IntegrationJson } from "@/lib/inbound/integrations";
 import type { StatsJson } from "@/lib/stats/webhook-stats";
 import type { WebhookJson } from "@/lib/webhooks/webhooks";
 
+export type { PortalBranding } from "@/lib/accounts/portal-branding";
 export type { EventType } from "@/lib/events/catalog";
 export type { StatsWindow } from "@/lib/stats/webhook-stats";
 export type { WebhookHealth } from "@/lib/stats/webhook-health";
 
 export type Account = AccountJson;
+/** An item of the operators' account list. */
+export type AccountSummary = Awaited<ReturnType<typeof listAccountSummaries>>[number];
+export type AccountUser = ReturnType<typeof toUserJson>;
 export type ApiKey = ApiKeyJson;
 export type Attempt = AttemptJson;
 export type DeadLetter = DeadLetterJson;

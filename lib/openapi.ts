@@ -2,7 +2,9 @@
 // validate requests, so the document cannot drift from the code.
 import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
-import { createAccountInput } from "@/lib/accounts/accounts";
+import { createAccountInput, updateAccountInput } from "@/lib/accounts/accounts";
+import { addUserInput, updateUserInput } from "@/lib/accounts/users";
+import { setPasswordInput } from "@/lib/auth/password-tokens";
 import { createApiKeyInput } from "@/lib/auth/api-keys";
 import { deliveriesQuery, logsQuery } from "@/lib/delivery/delivery-log";
 import { replayInput } from "@/lib/delivery/replay";
@@ -77,6 +79,20 @@ function bare(summary: string, answer: z.ZodType, options: { body?: z.ZodType; s
 const id = z.object({ id: z.string() });
 const withId = (o: ZodOpenApiOperationObject): ZodOpenApiOperationObject => ({ ...o, requestParams: { ...o.requestParams, path: id } });
 const portalLink = z.object({ success: z.literal(true), data: z.object({ url: z.string(), expires_at: z.string() }) }).meta({ id: "PortalLink" });
+const userPath = z.object({ id: z.string(), user_id: z.string() });
+const withUserId = (o: ZodOpenApiOperationObject): ZodOpenApiOperationObject => ({ ...o, requestParams: { ...o.requestParams, path: userPath } });
+const forbidden = { 403: { description: "not an admin, or the caller's account is disabled (`account_disabled`)", content: { "application/json": { schema: errorEnvelope } } } };
+const conflict = (description: string) => ({ 409: { description, content: { "application/json": { schema: errorEnvelope } } } });
+/** An operators-only operation: members get 403. */
+const adminOp = (summary: string, options: Parameters<typeof op>[1] = {}, extra: ZodOpenApiOperationObject["responses"] = {}): ZodOpenApiOperationObject => {
+  const o = op(summary, options);
+  return { ...o, responses: { ...o.responses, ...forbidden, ...extra } };
+};
+const deleted = (summary: string, extra: ZodOpenApiOperationObject["responses"] = {}): ZodOpenApiOperationObject => ({
+  summary,
+  security: [{ bearer: [] }, { session: [] }],
+  responses: { 204: { description: "deleted" }, ...errors, ...forbidden, ...extra },
+});
 
 const paths: ZodOpenApiPathsObject = {
   "/api/webhooks": {
@@ -157,8 +173,50 @@ const paths: ZodOpenApiPathsObject = {
   },
   "/api/api-keys/{id}": { delete: withId({ summary: "Revoke an API key", responses: { 204: { description: "revoked" }, ...errors } }) },
   "/api/accounts": {
-    get: op("All accounts (admins only)"),
-    post: op("Create an account, optionally with its first member user (admins only)", { body: createAccountInput, status: 201 }),
+    get: adminOp("All accounts (admins only), each with `webhooks`, `users`, `attempts_24h`, `success_rate_24h` (0–1, null without attempts) and `dead_letters` waiting"),
+    post: adminOp("Create an account, optionally with its first member user (admins only)", { body: createAccountInput, status: 201 }, conflict("the member email is in use")),
+  },
+  "/api/accounts/{id}": {
+    get: withId(adminOp("Read an account: `{id, name, portal_branding, disabled, disabled_at, created_at}` (admins only)")),
+    patch: withId(
+      adminOp(
+        "Rename an account, set or clear (`null`) its portal branding, disable or enable it (admins only). A disabled account's API keys and users get 403 `account_disabled`",
+        { body: updateAccountInput },
+        conflict("disabling the caller's own account, or the one holding the only admin users"),
+      ),
+    ),
+    delete: withId(deleted("Delete an account and everything it owns (admins only)", conflict("the caller's own account, or the one holding the only admin users"))),
+  },
+  "/api/accounts/{id}/users": {
+    get: withId(adminOp("The account's users `{id, account_id, email, name, role, password_set, created_at}` (admins only)")),
+    post: withId(
+      adminOp(
+        "Add a user (admins only). Without `password` the answer holds `set_password_url` and `set_password_expires_at`: a one-time link, valid 72 h",
+        { body: addUserInput, status: 201 },
+        conflict("the email is in use (emails are unique across all accounts)"),
+      ),
+    ),
+  },
+  "/api/accounts/{id}/users/{user_id}": {
+    patch: withUserId(
+      adminOp(
+        "Rename a user, change their role, or (`reset_password: true`) issue a new one-time password link, which replaces earlier ones (admins only)",
+        { body: updateUserInput },
+        conflict("demoting the account's last admin"),
+      ),
+    ),
+    delete: withUserId(deleted("Remove a user (admins only)", conflict("removing the account's last admin"))),
+  },
+  "/api/set-password": {
+    post: {
+      summary: "Set a password with a one-time link's token (no authentication: the token is the credential)",
+      requestBody: { content: { "application/json": { schema: setPasswordInput } } },
+      responses: {
+        200: { description: "password set; `{email}`", content: { "application/json": { schema: anyData } } },
+        404: { description: "the link is unknown, expired or already used", content: { "application/json": { schema: errorEnvelope } } },
+        422: errors[422],
+      },
+    },
   },
   "/api/portal-links": {
     post: {

@@ -4,8 +4,9 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
-import { authOptions } from "@/lib/auth/session";
+import { authOptions, currentSessionUser } from "@/lib/auth/session";
 import type { SignedInUser } from "@/components/account-context";
+import { AccountDisabledNotice } from "@/components/layout/account-disabled-notice";
 import { AccountSwitcher } from "@/components/layout/account-switcher";
 import { AdminNav } from "@/components/layout/admin-nav";
 import { SignOutButton } from "@/components/layout/sign-out-button";
@@ -15,9 +16,11 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   // Per request: the session cookie decides, and the auth secret exists only at run time.
   await connection();
   const session = await getServerSession(authOptions());
-  const u = session?.user as (Partial<SignedInUser> & { email?: string | null }) | undefined;
-  if (!session || !u?.id || !u.accountId) redirect("/sign-in");
-  const user: SignedInUser = { id: u.id, email: u.email ?? "", role: u.role === "admin" ? "admin" : "member", accountId: u.accountId };
+  // The role and account as stored now: an operator may have changed them, removed the user or disabled the account.
+  const stored = await currentSessionUser((session?.user as { id?: string } | undefined)?.id);
+  if (!session || !stored) redirect("/sign-in");
+  if (stored.accountDisabled) return <AccountDisabledNotice email={stored.email} />;
+  const user: SignedInUser = { id: stored.id, email: stored.email, role: stored.role, accountId: stored.accountId };
 
   return (
     <Providers session={session} user={user}>

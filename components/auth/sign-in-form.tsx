@@ -2,6 +2,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { ACCOUNT_DISABLED_SIGN_IN } from "@/lib/auth/account-disabled";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 
@@ -31,7 +32,13 @@ export function SignInForm() {
     try {
       const result = await signIn("credentials", { redirect: false, email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") });
       if (!result || result.error || !result.ok) {
-        setError(result?.error === "CredentialsSignin" || result?.status === 401 ? "Wrong email or password." : "Sign-in failed. Try again.");
+        setError(
+          result?.error === ACCOUNT_DISABLED_SIGN_IN
+            ? "This account is disabled. Ask your operator to enable it again."
+            : result?.error === "CredentialsSignin" || result?.status === 401
+              ? "Wrong email or password."
+              : "Sign-in failed. Try again.",
+        );
         setPending(false);
         return;
       }
@@ -43,9 +50,17 @@ export function SignInForm() {
     }
   }
 
+  const passwordSet = params.get("password_set") === "1";
   return (
     <form onSubmit={onSubmit} className="mt-6 flex flex-col gap-4" noValidate={false}>
-      <Field label="Email">{(p) => <Input {...p} name="email" type="email" autoComplete="username" required autoFocus />}</Field>
+      {passwordSet && (
+        <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+          Your password is set. Sign in with it.
+        </p>
+      )}
+      <Field label="Email">
+        {(p) => <Input {...p} name="email" type="email" autoComplete="username" required autoFocus={!passwordSet} defaultValue={params.get("email") ?? undefined} />}
+      </Field>
       <Field label="Password">{(p) => <Input {...p} name="password" type="password" autoComplete="current-password" required />}</Field>
       {error && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useAccount } from "@/components/account-context";
 import { cn } from "@/components/ui/cn";
 
 const links = [
@@ -10,11 +11,16 @@ const links = [
   { href: "/api-keys", label: "API keys" },
 ];
 
+/** Operators only: members never see the link (and the pages answer them with a 404). */
+const adminLinks = [{ href: "/accounts", label: "Accounts" }];
+
 export function AdminNav() {
   const pathname = usePathname();
+  const { user } = useAccount();
+  const shown = user.role === "admin" ? [...links, ...adminLinks] : links;
   return (
     <nav aria-label="Main" className="-mx-1 flex gap-0.5 overflow-x-auto sm:gap-1">
-      {links.map((l) => {
+      {shown.map((l) => {
         const current = pathname === l.href || pathname.startsWith(`${l.href}/`);
         return (
           <Link

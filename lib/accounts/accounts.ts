@@ -1,10 +1,14 @@
-// Accounts (tenants) and their users.
+// Accounts (tenants) and their users. Operators (admins) create, rename, brand, disable and
+// delete merchant accounts; the account an operator works from cannot be deleted or disabled,
+// and no change may leave Hookrelay without a signed-in way back (an admin user).
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { hashPassword } from "@/lib/auth/passwords";
-import type { Account, Role } from "@/lib/generated/prisma/client";
-import { ApiError } from "@/lib/http/errors";
+import type { Principal } from "@/lib/auth/principal";
+import { Prisma, type Account, type Role } from "@/lib/generated/prisma/client";
+import { ApiError, notFound } from "@/lib/http/errors";
+import { portalBrandingInput, toPortalBranding } from "@/lib/accounts/portal-branding";
 
 export const createAccountInput = z
   .strictObject({
@@ -43,8 +47,65 @@ export async function listAccounts() {
   return db().account.findMany({ orderBy: { createdAt: "asc" } });
 }
 
-export const toAccountJson = (a: Pick<Account, "id" | "name" | "createdAt">) => ({ id: a.id, name: a.name, created_at: a.createdAt.toISOString() });
+export const toAccountJson = (a: Pick<Account, "id" | "name" | "createdAt" | "portalBranding" | "disabledAt">) => ({
+  id: a.id,
+  name: a.name,
+  portal_branding: toPortalBranding(a.portalBranding),
+  disabled: a.disabledAt !== null,
+  disabled_at: a.disabledAt?.toISOString() ?? null,
+  created_at: a.createdAt.toISOString(),
+});
 export type AccountJson = ReturnType<typeof toAccountJson>;
+
+export const updateAccountInput = z
+  .strictObject({
+    name: z.string().trim().min(1, "name is required").max(100).optional(),
+    portal_branding: portalBrandingInput.nullable().optional(),
+    disabled: z.boolean().optional(),
+  })
+  .meta({ id: "UpdateAccount" });
+
+export async function getAccount(id: string) {
+  const account = await db().account.findUnique({ where: { id } });
+  if (!account) throw notFound("account");
+  return account;
+}
+
+/**
+ * Refuses (409) to delete or disable the account the caller works from, or the one account
+ * whose admin users are the only ones left: either would lock the operators out.
+ */
+async function assertOperatorsKeepAccess(principal: Principal, accountId: string, action: "delete" | "disable") {
+  if (accountId === principal.accountId) throw new ApiError("conflict", `you cannot ${action} the account you are signed in with (your operator account)`);
+  const [here, elsewhere] = await Promise.all([
+    db().user.count({ where: { accountId, role: "admin" } }),
+    db().user.count({ where: { accountId: { not: accountId }, role: "admin", account: { disabledAt: null } } }),
+  ]);
+  if (here > 0 && elsewhere === 0) throw new ApiError("conflict", `this account holds the only admin users: you cannot ${action} it`);
+}
+
+export async function updateAccount(principal: Principal, id: string, input: z.output<typeof updateAccountInput>) {
+  const account = await getAccount(id);
+  const data: Prisma.AccountUpdateInput = {};
+  if (input.name !== undefined) data.name = input.name;
+  if (input.portal_branding !== undefined) {
+    data.portalBranding = input.portal_branding === null ? Prisma.DbNull : { display_name: null, accent_color: null, logo_url: null, ...input.portal_branding };
+  }
+  if (input.disabled === true && !account.disabledAt) {
+    await assertOperatorsKeepAccess(principal, id, "disable");
+    data.disabledAt = new Date();
+  }
+  if (input.disabled === false) data.disabledAt = null;
+  if (Object.keys(data).length === 0) return account;
+  return db().account.update({ where: { id }, data });
+}
+
+/** Deletes the account and everything it owns (webhooks, events, deliveries, users, keys: ON DELETE CASCADE). */
+export async function deleteAccount(principal: Principal, id: string) {
+  await getAccount(id);
+  await assertOperatorsKeepAccess(principal, id, "delete");
+  await db().account.delete({ where: { id } });
+}
 
 /** Creates the user, or sets the password and role of the existing user with that email (start-up bootstrap). */
 export async function upsertUser(input: { accountId: string; email: string; password: string; role: Role; name?: string }) {

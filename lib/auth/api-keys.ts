@@ -60,15 +60,18 @@ const LAST_USED_RESOLUTION = "1 minute";
 // cost ~0.5 ms of CPU a request: query compilation and result mapping), and the lookups of
 // concurrent requests share one statement (lib/db/batched.ts).
 const FIND_KEYS = `
-  SELECT key_hash AS "keyHash", id, account_id AS "accountId", role::text AS role,
-         last_used_at IS NULL OR last_used_at < (now() AT TIME ZONE 'UTC') - interval '${LAST_USED_RESOLUTION}' AS "staleUse"
-  FROM api_keys WHERE key_hash = ANY($1::text[]) AND revoked_at IS NULL`;
+  SELECT k.key_hash AS "keyHash", k.id, k.account_id AS "accountId", k.role::text AS role, a.disabled_at IS NOT NULL AS "accountDisabled",
+         k.last_used_at IS NULL OR k.last_used_at < (now() AT TIME ZONE 'UTC') - interval '${LAST_USED_RESOLUTION}' AS "staleUse"
+  FROM api_keys k JOIN accounts a ON a.id = k.account_id
+  WHERE k.key_hash = ANY($1::text[]) AND k.revoked_at IS NULL`;
 const TOUCH_KEY = `UPDATE api_keys SET last_used_at = now() AT TIME ZONE 'UTC' WHERE id = $1`;
 
 export interface ActiveApiKey {
   id: string;
   accountId: string;
   role: Role;
+  /** The key's account is disabled: the caller is known, but refused. */
+  accountDisabled: boolean;
 }
 
 type FoundKey = ActiveApiKey & { keyHash: string; staleUse: boolean };
@@ -88,7 +91,7 @@ export async function findActiveApiKey(key: string): Promise<ActiveApiKey | null
   const found = await findKeysByHash(hashApiKey(key));
   if (!found) return null;
   if (found.staleUse) void sql().query({ name: "hookrelay_touch_api_key", text: TOUCH_KEY, values: [found.id] }).catch(() => {});
-  return { id: found.id, accountId: found.accountId, role: found.role };
+  return { id: found.id, accountId: found.accountId, role: found.role, accountDisabled: found.accountDisabled };
 }
 
 /** An API key as the API returns it; the key itself only right after it is created. */

@@ -5,6 +5,7 @@
 // third kind of caller: bound to its one account, and only on the routes that admit it.
 import { ApiError } from "@/lib/http/errors";
 import { db } from "@/lib/db/client";
+import { accountDisabled } from "@/lib/auth/account-disabled";
 import { findActiveApiKey } from "@/lib/auth/api-keys";
 import { hasSessionCookie, sessionPrincipal } from "@/lib/auth/session";
 import { openPortalToken, type PortalCapability } from "@/lib/portal/portal-links";
@@ -27,6 +28,7 @@ export interface AccountScope {
 
 export const ACCOUNT_HEADER = "x-hookrelay-account";
 
+/** The caller, or null when there are no valid credentials; throws `account_disabled` for a disabled account's key or user. */
 export async function authenticate(request: Request): Promise<Principal | null> {
   const authorization = request.headers.get("authorization");
   if (authorization) {
@@ -35,6 +37,7 @@ export async function authenticate(request: Request): Promise<Principal | null> 
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) return null;
     const key = await findActiveApiKey(match[1]);
+    if (key?.accountDisabled) throw accountDisabled();
     return key ? { kind: "api_key", subjectId: key.id, accountId: key.accountId, role: key.role } : null;
   }
   if (hasSessionCookie(request)) return sessionPrincipal(request);

@@ -17,7 +17,7 @@ function pooledRandom(): number {
 
 const ulid = monotonicFactory(pooledRandom);
 
-export type IdPrefix = "acct" | "usr" | "key" | "wh" | "evt" | "dlv" | "att" | "fail" | "int" | "ie";
+export type IdPrefix = "acct" | "usr" | "pwt" | "key" | "wh" | "evt" | "dlv" | "att" | "fail" | "int" | "ie";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${ulid().toLowerCase()}`;

@@ -5,7 +5,7 @@ describe("portalBranding", () => {
   it("uses the stored display name, accent colour and logo", () => {
     expect(portalBranding({ name: "Acme", portalBranding: { display_name: "Acme Shop", accent_color: "#0F766E", logo_url: "https://cdn.example.com/logo.png" } })).toEqual({
       displayName: "Acme Shop",
-      accentColor: "#0F766E",
+      accentColor: "#0f766e",
       logoUrl: "https://cdn.example.com/logo.png",
     });
   });

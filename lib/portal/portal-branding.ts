@@ -1,29 +1,20 @@
-// How an account's merchant portal looks: `portal_branding` as stored, read defensively (only a
-// hex colour and an http(s) logo URL reach the page), with the account's name as the fallback.
-import { z } from "zod";
+// How an account's merchant portal looks: `portal_branding` as stored, each field read through
+// the API's own rule (lib/accounts/portal-branding.ts) so that only a hex colour and an http(s)
+// logo URL reach the page, with the account's name as the fallback.
+import { brandingFields } from "@/lib/accounts/portal-branding";
 
 export interface PortalBranding {
   displayName: string;
-  /** `#rgb` or `#rrggbb`, or null for the default accent. */
+  /** `#rrggbb`, or null for the default accent. */
   accentColor: string | null;
   logoUrl: string | null;
 }
 
-const HEX_COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
-
-const stored = z.object({
-  display_name: z.string().trim().min(1).max(100).nullish().catch(null),
-  accent_color: z.string().regex(HEX_COLOR).nullish().catch(null),
-  logo_url: z
-    .string()
-    .max(2000)
-    .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u))
-    .nullish()
-    .catch(null),
-});
-
 export function portalBranding(account: { name: string; portalBranding: unknown }): PortalBranding {
-  const parsed = stored.safeParse(account.portalBranding ?? {});
-  const b = parsed.success ? parsed.data : {};
-  return { displayName: b.display_name ?? account.name, accentColor: b.accent_color ?? null, logoUrl: b.logo_url ?? null };
+  const stored = (typeof account.portalBranding === "object" && account.portalBranding) || {};
+  const field = (key: keyof typeof brandingFields): string | null => {
+    const parsed = brandingFields[key].safeParse((stored as Record<string, unknown>)[key]);
+    return parsed.success ? parsed.data : null;
+  };
+  return { displayName: field("display_name") ?? account.name, accentColor: field("accent_color"), logoUrl: field("logo_url") };
 }

@@ -101,11 +101,3 @@ export async function createPortalLink(input: PortalLinkRequest) {
   const token = signPortalToken({ accountId: account.id, capability: input.capability, expiresAt });
   return { url: `${input.origin}/portal/${token}`, expiresAt };
 }
-
-/** The app's origin as the caller reached it (behind a proxy: its forwarded host and scheme). */
-export function requestOrigin(request: Request): string {
-  const url = new URL(request.url);
-  const host = request.headers.get("x-forwarded-host")?.split(",")[0].trim() || request.headers.get("host") || url.host;
-  const proto = request.headers.get("x-forwarded-proto")?.split(",")[0].trim() || url.protocol.replace(/:$/, "");
-  return `${proto === "https" ? "https" : "http"}://${host}`;
-}

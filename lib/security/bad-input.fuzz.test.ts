@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import { z } from "zod";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { upsertUser } from "@/lib/accounts/accounts";
 import { db } from "@/lib/db/client";
 import { resetRateLimits } from "@/lib/http/rate-limit";
 import { isInboundEventType } from "@/lib/inbound/integration-input";
@@ -37,6 +38,8 @@ interface WriteCase {
   valid?: (t: Tenant) => Record<string, unknown>;
   /** Call as an admin (operator-only routes). */
   admin?: boolean;
+  /** Path parameters other than the fuzzed tenant's own objects. */
+  params?: () => Record<string, string>;
 }
 
 // Every write method of every route file: how to reach its validation. A route missing here
@@ -90,6 +93,29 @@ const writes: Record<string, WriteCase | { exempt: string }> = {
   "DELETE /api/api-keys/{id}": { schema: null },
   "POST /api/accounts": { schema: "CreateAccount", admin: true, valid: () => ({ name: "acme", member_email: "m@example.com", member_password: "a-long-password", member_name: "M" }) },
   "POST /api/portal-links": { schema: "CreatePortalLink", valid: (t) => ({ account_id: t.accountId, capability: "view", expires_in: 3600 }) },
+  // Operators' routes act on a spare merchant account: a valid PATCH may disable it, which
+  // must not lock out the tenant the other write routes are fuzzed with.
+  "PATCH /api/accounts/{id}": {
+    schema: "UpdateAccount",
+    admin: true,
+    params: () => ({ id: spare.accountId }),
+    valid: () => ({ name: "fuzz", portal_branding: { display_name: "Fuzz", accent_color: "#112233", logo_url: "https://example.com/logo.png" } }),
+  },
+  "DELETE /api/accounts/{id}": { schema: null },
+  "POST /api/accounts/{id}/users": {
+    schema: "AddUser",
+    admin: true,
+    params: () => ({ id: spare.accountId }),
+    valid: () => ({ email: "fuzz-user@example.com", name: "F", role: "member", password: "a-long-password" }),
+  },
+  "PATCH /api/accounts/{id}/users/{userId}": {
+    schema: "UpdateUser",
+    admin: true,
+    params: () => ({ id: spare.accountId, userId: spare.userId }),
+    valid: () => ({ name: "F", role: "member" }),
+  },
+  "DELETE /api/accounts/{id}/users/{userId}": { schema: null },
+  "POST /api/set-password": { schema: "SetPassword", valid: () => ({ token: "not-a-real-token", password: "a-long-password" }) },
   "POST /v1/integrations/webhooks/{sourceSystem}/{userId}": { exempt: "the inbound receiver: fuzzed in its own describe block below" },
   "GET /api/auth/{nextauth}": { exempt: "next-auth's handler (sign-in, sign-out, session), not our API" },
   "POST /api/auth/{nextauth}": { exempt: "next-auth's handler (sign-in, sign-out, session), not our API" },
@@ -104,6 +130,8 @@ let gone: Receiver;
 let receiverUrl: string;
 let t: Tenant;
 let operatorKey: string;
+/** A merchant account with one member user, for the operators' routes. */
+let spare: { accountId: string; userId: string };
 
 beforeAll(async () => {
   receiver = await startReceiver(200);
@@ -111,6 +139,8 @@ beforeAll(async () => {
   receiverUrl = receiver.url;
   t = await seedTenant({ ok: receiver, gone });
   ({ key: operatorKey } = await newAccount("admin"));
+  const { account } = await newAccount("member");
+  spare = { accountId: account.id, userId: (await upsertUser({ accountId: account.id, email: `spare-${account.id}@example.com`, password: "a-long-password", role: "member" })).id };
 });
 
 afterAll(async () => {
@@ -180,7 +210,7 @@ async function writeTargets(): Promise<Target[]> {
       targets.push({
         key: `${method} ${route.template}`,
         method,
-        path: fillPath(route.template, tenantParams(route.template, t)),
+        path: fillPath(route.template, entry.params?.() ?? tenantParams(route.template, t)),
         schema,
         fields: schema ? fieldsOf(schema) : [],
         valid: entry.valid?.(t) ?? {},

@@ -162,6 +162,8 @@ export function tenantParams(template: string, t: Tenant): Record<string, string
   if (template.startsWith("/api/integrations/{id}")) return { id: t.integrationId };
   if (template.startsWith("/api/events/{id}")) return { id: t.eventId };
   if (template.startsWith("/api/api-keys/{id}")) return { id: t.spareKeyId };
+  if (template === "/api/accounts/{id}/users/{userId}") return { id: t.accountId, userId: t.userId };
+  if (template.startsWith("/api/accounts/{id}")) return { id: t.accountId };
   if (template === "/v1/integrations/webhooks/{sourceSystem}/{userId}") return { sourceSystem: t.sourceSystem, userId: t.integrationUserId };
   if (!template.includes("{")) return {};
   throw new Error(`the security tests do not know which object ${template} takes: add it to tenantParams in lib/security/security-fixtures.ts`);

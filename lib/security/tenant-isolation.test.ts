@@ -32,6 +32,11 @@ interface RouteCase {
   probes?: Partial<Record<Method, (a: Tenant) => Probe[]>>;
   /** Why this route has no tenant objects to probe. */
   exempt?: string;
+  /**
+   * Operators only: B's member key and session get 403 (not 404: the route itself is closed to
+   * them). B's admin key is an operator, who sees every account by design, so it is not a probe.
+   */
+  admin?: true;
 }
 
 const webhookBody = { name: "stolen", url: "https://example.com/stolen", events: ["*"] };
@@ -86,6 +91,28 @@ const cases: Record<string, RouteCase> = {
   },
   "/api/integrations/{id}/rotate-secret": { probes: { POST: (a) => [{ params: { id: a.integrationId }, body: {} }] } },
   "/api/api-keys/{id}": { probes: { DELETE: (a) => [{ params: { id: a.spareKeyId } }] } },
+  "/api/accounts/{id}": {
+    admin: true,
+    probes: {
+      GET: (a) => [{ params: { id: a.accountId } }],
+      PATCH: (a) => [{ params: { id: a.accountId }, body: { name: "stolen", disabled: true, portal_branding: null } }],
+      DELETE: (a) => [{ params: { id: a.accountId } }],
+    },
+  },
+  "/api/accounts/{id}/users": {
+    admin: true,
+    probes: {
+      GET: (a) => [{ params: { id: a.accountId } }],
+      POST: (a) => [{ params: { id: a.accountId }, body: { email: "intruder@example.com", role: "admin", password: "intruder-password" } }],
+    },
+  },
+  "/api/accounts/{id}/users/{userId}": {
+    admin: true,
+    probes: {
+      PATCH: (a) => [{ params: { id: a.accountId, userId: a.userId }, body: { role: "admin", reset_password: true } }],
+      DELETE: (a) => [{ params: { id: a.accountId, userId: a.userId } }],
+    },
+  },
   // Authenticated by signature, not by account: its own test below signs with B's secret.
   "/v1/integrations/webhooks/{sourceSystem}/{userId}": { exempt: "checked by 'the inbound receiver refuses A's path signed with B's secret'" },
   "/api/auth/{nextauth}": { exempt: "next-auth's own sign-in/sign-out/session handler: it takes no object ids" },
@@ -141,18 +168,22 @@ describe("the tenant-isolation table", () => {
 });
 
 describe("account B calling with account A's ids", () => {
-  const rows = paramRoutes.flatMap((route) =>
-    Object.entries(cases[route.template]?.probes ?? {}).flatMap(([method, probes]) => callers.map((caller) => ({ route: route.template, method, probes: probes!, caller }))),
-  );
+  const rows = paramRoutes.flatMap((route) => {
+    const entry = cases[route.template];
+    const expected = entry?.admin ? { status: 403, code: "forbidden" } : { status: 404, code: "not_found" };
+    return Object.entries(entry?.probes ?? {}).flatMap(([method, probes]) =>
+      callers.filter((caller) => !(entry?.admin && caller.name.includes("admin"))).map((caller) => ({ route: route.template, method, probes: probes!, caller, expected })),
+    );
+  });
 
-  it.each(rows)("$method $route as $caller.name: 404, and A's objects are unchanged", async ({ route, method, probes, caller }) => {
+  it.each(rows)("$method $route as $caller.name: $expected.status, and A's objects are unchanged", async ({ route, method, probes, caller, expected }) => {
     for (const probe of probes(a)) {
       const before = await fingerprint(a.accountId);
       const path = fillPath(route, probe.params) + (probe.query ? `?${probe.query}` : "");
       const res = await call(method, path, probe.body, caller.options(b));
-      expect(res.status, `${method} ${path} ${JSON.stringify(probe.body ?? null)}`).toBe(404);
+      expect(res.status, `${method} ${path} ${JSON.stringify(probe.body ?? null)}`).toBe(expected.status);
       expectErrorEnvelope(res.body);
-      expect(res.body.code).toBe("not_found");
+      expect(res.body.code).toBe(expected.code);
       expect(await fingerprint(a.accountId), `${method} ${path} changed account A's rows`).toEqual(before);
     }
   });

@@ -17,7 +17,7 @@ describe("/api/accounts", () => {
     const res = await api.get("/api/accounts", { key: adminKey });
     expect(res.status).toBe(200);
     expect(res.body.data.length).toBeGreaterThanOrEqual(2);
-    expect(res.body.data[0]).toEqual({ id: expect.stringMatching(/^acct_/), name: expect.any(String), created_at: expect.any(String) });
+    expect(res.body.data[0]).toMatchObject({ id: expect.stringMatching(/^acct_/), name: expect.any(String), disabled: false, created_at: expect.any(String) });
   });
 
   it("is admin-only: a member gets 403 for list and create", async () => {

@@ -2,7 +2,8 @@
 // that opens the account's merchant portal. Portal links themselves cannot ask for more.
 import { route } from "@/lib/http/route";
 import { created } from "@/lib/http/responses";
-import { createPortalLink, createPortalLinkInput, requestOrigin } from "@/lib/portal/portal-links";
+import { requestOrigin } from "@/lib/http/request-origin";
+import { createPortalLink, createPortalLinkInput } from "@/lib/portal/portal-links";
 
 export const POST = route({ body: createPortalLinkInput }, async ({ request, principal, body }) => {
   const link = await createPortalLink({
