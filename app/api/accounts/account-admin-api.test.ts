@@ -107,7 +107,7 @@ describe("GET/PATCH /api/accounts/{id}", () => {
     ["an empty name", { name: " " }, "name"],
     ["a colour that is not #rrggbb", { portal_branding: { accent_color: "orange" } }, "portal_branding.accent_color"],
     ["a short colour", { portal_branding: { accent_color: "#fff" } }, "portal_branding.accent_color"],
-    ["an http logo", { portal_branding: { logo_url: "http://cdn.acme.test/logo.png" } }, "portal_branding.logo_url"],
+    ["an ftp logo", { portal_branding: { logo_url: "ftp://cdn.acme.test/logo.png" } }, "portal_branding.logo_url"],
     ["a javascript: logo", { portal_branding: { logo_url: "javascript:alert(1)" } }, "portal_branding.logo_url"],
     ["an unknown branding field", { portal_branding: { font: "Comic Sans" } }, "portal_branding"],
     ["a display name of 101 characters", { portal_branding: { display_name: "x".repeat(101) } }, "portal_branding.display_name"],
