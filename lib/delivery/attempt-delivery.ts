@@ -102,6 +102,7 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
     dataJson: due.eventDataJson,
     secrets: cachedSigningSecrets(due, started),
     now: started,
+    replayOf: due.replayOf,
   });
   const headers = { ...due.headers, ...signed.headers };
   const outcome = await postWebhook({
