@@ -6,18 +6,25 @@ import { attemptDelivery } from "@/lib/delivery/attempt-delivery";
 import { findEventType } from "@/lib/events/catalog";
 import { publishEvent } from "@/lib/events/publish";
 import { ApiError } from "@/lib/http/errors";
+import type { Webhook } from "@/lib/generated/prisma/client";
 import { getWebhook } from "@/lib/webhooks/webhooks";
 
 export const sendTestInput = z
   .strictObject({ event: z.string().max(100).optional(), type: z.string().max(100).optional() })
   .meta({ id: "SendTest" });
 
-export async function sendTestEvent(accountId: string, webhookId: string, requestedType?: string) {
-  const webhook = await getWebhook(accountId, webhookId);
-  // Without a type, the webhook's first exact subscription, else the catalog's first type.
+/** The catalog event type a test sends: the one asked for, else the webhook's first exact subscription, else `order.created`. */
+export function testEventType(webhook: Pick<Webhook, "events">, requestedType?: string) {
   const type = requestedType ?? webhook.events.find((e) => findEventType(e)) ?? "order.created";
   const eventType = findEventType(type);
   if (!eventType) throw new ApiError("validation_error", "invalid request body", [{ path: "event", message: `unknown event type ${type}` }]);
+  return eventType;
+}
+
+export async function sendTestEvent(accountId: string, webhookId: string, requestedType?: string) {
+  const webhook = await getWebhook(accountId, webhookId);
+  const eventType = testEventType(webhook, requestedType);
+  const type = eventType.type;
   const { deliveries } = await publishEvent(accountId, { type, data: eventType.example, id: undefined }, { isTest: true, webhookIds: [webhook.id], callerAttempts: true });
   const deliveryId = deliveries[0].id;
   const result = await attemptDelivery(deliveryId);
