@@ -5,7 +5,8 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { createAccountInput } from "@/lib/accounts/accounts";
 import { createApiKeyInput } from "@/lib/auth/api-keys";
 import { deliveriesQuery, logsQuery } from "@/lib/delivery/delivery-log";
-import { replayInput } from "@/lib/delivery/replay";
+import { checkEndpointInput, endpointCheckJson } from "@/lib/delivery/endpoint-check";
+import { replayInput, replayPreviewJson } from "@/lib/delivery/replay";
 import { sendTestInput } from "@/lib/delivery/send-test";
 import { publishEventInput } from "@/lib/events/publish";
 import {
@@ -35,14 +36,15 @@ const errors = Object.fromEntries(
   ([400, 401, 404, 422, 429] as const).map((status) => [status, { description: `error (${status})`, content: { "application/json": { schema: errorEnvelope } } }]),
 );
 
-function op(summary: string, options: { body?: z.ZodType; list?: boolean; status?: number; query?: z.ZodObject } = {}): ZodOpenApiOperationObject {
+function op(summary: string, options: { body?: z.ZodType; list?: boolean; status?: number; query?: z.ZodObject; data?: z.ZodType } = {}): ZodOpenApiOperationObject {
+  const success = options.data ? z.object({ success: z.literal(true), data: options.data }) : options.list ? listData : anyData;
   return {
     summary,
     security: [{ bearer: [] }, { session: [] }],
     ...(options.query ? { requestParams: { query: options.query } } : {}),
     ...(options.body ? { requestBody: { content: { "application/json": { schema: options.body } } } } : {}),
     responses: {
-      [options.status ?? 200]: { description: "success", content: { "application/json": { schema: options.list ? listData : anyData } } },
+      [options.status ?? 200]: { description: "success", content: { "application/json": { schema: success } } },
       ...errors,
     },
   };
@@ -68,12 +70,25 @@ const paths: ZodOpenApiPathsObject = {
   "/api/webhooks/{id}/test": {
     post: withId(op("Deliver the event type's example payload now; returns the first attempt's outcome", { body: sendTestInput })),
   },
+  "/api/webhooks/{id}/check": {
+    post: withId(
+      op(
+        "Endpoint check: send a wrongly signed, a stale (standard profile), a correctly signed and a repeated request, each with `webhook-check: 1`, and return the checklist",
+        { body: checkEndpointInput, data: endpointCheckJson },
+      ),
+    ),
+  },
   "/api/webhooks/{id}/deliveries": { get: withId(op("The webhook's deliveries, newest first", { list: true, query: deliveriesQuery })) },
   "/api/webhooks/{id}/logs": { get: withId(op("The webhook's attempts, newest first", { list: true, query: logsQuery })) },
   "/api/webhooks/{id}/stats": { get: withId(op("Delivery health over a window: success rate, latency, series, errors", { query: statsQuery })) },
   "/api/webhooks/{id}/replay": {
     get: withId(op("The webhook's dead letters", { list: true, query: listQuery })),
-    post: withId(op("Queue dead letters again: one by `failure_id`, or all `since` a time", { body: replayInput })),
+    post: withId(
+      op("Queue dead letters again: one by `failure_id`, or all `since` a time; each replay carries `webhook-replay: <original delivery id>`. With `dry_run: true`, answers what would be replayed (ReplayPreview) and changes nothing", {
+        body: replayInput,
+        data: z.union([z.object({ replayed: z.number().int(), delivery_ids: z.array(z.string()) }), replayPreviewJson]),
+      }),
+    ),
   },
   "/api/events": { post: op("Publish an event; 202 with the deliveries it created (200 for a repeated id)", { body: publishEventInput, status: 202 }) },
   "/api/events/{id}": { get: withId(op("An event (by Hookrelay's or the publisher's id) and its deliveries")) },
@@ -89,7 +104,14 @@ const paths: ZodOpenApiPathsObject = {
   },
   "/api/integrations/{id}/rotate-secret": { post: withId(op("New webhook_secret for the integration", { body: rotateIntegrationSecretInput })) },
   "/api/integrations/{id}/events": { get: withId(op("What the integration received, newest first", { list: true, query: inboundEventsQuery })) },
-  "/api/integrations/{id}/replay": { post: withId(op("Process dead inbound events again", { body: inboundReplayInput })) },
+  "/api/integrations/{id}/replay": {
+    post: withId(
+      op("Process dead inbound events again; with `dry_run: true`, answers what would be replayed (ReplayPreview) and changes nothing", {
+        body: inboundReplayInput,
+        data: z.union([z.object({ replayed: z.number().int(), event_ids: z.array(z.string()) }), replayPreviewJson]),
+      }),
+    ),
+  },
   "/v1/integrations/webhooks/{source_system}/{user_id}": {
     post: {
       summary: "Receive a webhook from an outside system (seed 000): `X-Webhook-Signature: sha256=<hex HMAC of the raw body>`",

@@ -22,6 +22,30 @@ export const checkEndpointInput = z
   .strictObject({ event: z.string().max(100).optional().meta({ description: "The event type whose example payload the check sends; default as for Send Test." }) })
   .meta({ id: "CheckEndpoint" });
 
+const checkItemJson = z.object({
+  key: z.enum(["signed", "bad_signature", "stale_timestamp", "within_timeout", "idempotent"]),
+  name: z.string(),
+  result: z.enum(["pass", "fail", "not_applicable"]),
+  status_codes: z.array(z.number().int().nullable()).meta({ description: "The HTTP status of each request the item looked at; null: no answer." }),
+  response_time_ms: z.number().int().nullable(),
+  detail: z.string(),
+  fix: z.string().nullable().meta({ description: "What to change on the receiver; null when the item passed or does not apply." }),
+});
+
+/** The answer of POST /api/webhooks/{id}/check, for the OpenAPI document. */
+export const endpointCheckJson = z
+  .object({
+    webhook_id: z.string(),
+    delivery_id: z.string().meta({ description: "The check delivery holding the check's attempts in the log." }),
+    event: z.string(),
+    event_id: z.string(),
+    signature_profile: z.string(),
+    passed: z.boolean().meta({ description: "No item failed." }),
+    checked_at: z.string(),
+    items: z.array(checkItemJson),
+  })
+  .meta({ id: "EndpointCheck" });
+
 /** How old the stale request's timestamp is: well outside the 5-minute window receivers are asked to allow. */
 export const STALE_MINUTES = 10;
 

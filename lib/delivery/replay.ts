@@ -66,6 +66,17 @@ async function findSelected(tx: Reader, webhookId: string, selector: ReplaySelec
   return letters;
 }
 
+/** The answer of a replay with `dry_run: true`, for the OpenAPI document. */
+export const replayPreviewJson = z
+  .object({
+    dry_run: z.literal(true),
+    count: z.number().int(),
+    items: z.array(
+      z.object({ dead_letter_id: z.string(), delivery_id: z.string().optional(), event: z.string(), event_id: z.string().optional(), failed_at: z.string().nullable(), reason: z.string().nullable() }),
+    ),
+  })
+  .meta({ id: "ReplayPreview", description: "What would be replayed: the count and the first 20, oldest first. Nothing changed." });
+
 /** What a replay would queue, changing nothing: the count and the first PREVIEW_ITEMS, oldest first. */
 export async function previewReplay(webhookId: string, selector: ReplaySelector) {
   const [items, count] = await Promise.all([findSelected(db(), webhookId, selector, PREVIEW_ITEMS), db().deadLetter.count({ where: selectedLetters(webhookId, selector) })]);
