@@ -69,6 +69,11 @@ export interface Attempt {
   response_headers: Record<string, string> | null;
   response_body: string | null;
   created_at: string;
+  /** The dead delivery this attempt's delivery replays. */
+  replay_of?: string | null;
+  is_check?: boolean;
+  /** Which endpoint-check request this was. */
+  check?: string | null;
 }
 
 export interface Delivery {
@@ -84,6 +89,8 @@ export interface Delivery {
   next_attempt_at: string | null;
   created_at: string;
   completed_at: string | null;
+  replay_of?: string | null;
+  is_check?: boolean;
 }
 
 export interface DeadLetter {
@@ -183,4 +190,31 @@ export interface InboundEvent {
   dead_at?: string | null;
   replayed_at?: string | null;
   payload: unknown;
+}
+
+export interface EndpointCheckItem {
+  key: string;
+  name: string;
+  result: "pass" | "fail" | "not_applicable";
+  status_codes: (number | null)[];
+  response_time_ms: number | null;
+  detail: string;
+  fix: string | null;
+}
+
+export interface EndpointCheck {
+  webhook_id: string;
+  delivery_id: string;
+  event: string;
+  event_id: string;
+  signature_profile: string;
+  passed: boolean;
+  checked_at: string;
+  items: EndpointCheckItem[];
+}
+
+export interface ReplayPreview {
+  dry_run: true;
+  count: number;
+  items: { dead_letter_id: string; delivery_id?: string; event: string; event_id?: string; failed_at: string | null; reason: string | null }[];
 }

@@ -8,7 +8,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { Field, Select } from "@/components/ui/field";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, Td, Th, Tr } from "@/components/ui/table";
-import { DeliveryStatusBadge, ResponseSummary } from "@/components/webhooks/attempt-status";
+import { AttemptMarks, DeliveryStatusBadge, ResponseSummary } from "@/components/webhooks/attempt-status";
 import { LoadMore } from "@/components/webhooks/load-more";
 
 const COLUMNS = ["Status", "Event", "Attempts", "Last response", "Last attempt", "Next retry"];
@@ -63,7 +63,10 @@ export function DeliveriesTable({ webhookId }: { webhookId: string }) {
               {rows.map((d) => (
                 <Tr key={d.id}>
                   <Td>
-                    <DeliveryStatusBadge status={d.status} />
+                    <div className="flex flex-wrap items-center gap-1.5">
+                      <DeliveryStatusBadge status={d.status} />
+                      <AttemptMarks attempt={d} />
+                    </div>
                   </Td>
                   <Td>
                     <span className="block font-mono text-xs text-slate-800">{d.event}</span>

@@ -10,7 +10,7 @@ import { Field, Select } from "@/components/ui/field";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TableHead, Td, Tr } from "@/components/ui/table";
 import { AttemptDetails } from "@/components/webhooks/attempt-details";
-import { AttemptStatusBadge, ResponseSummary } from "@/components/webhooks/attempt-status";
+import { AttemptMarks, AttemptStatusBadge, ResponseSummary } from "@/components/webhooks/attempt-status";
 import { LoadMore } from "@/components/webhooks/load-more";
 
 const COLUMNS = ["Status", "Event", "Response", "Time", "Attempt", "When", ""];
@@ -20,10 +20,13 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
   const [status, setStatus] = useState("");
   const [event, setEvent] = useState("");
   const [open, setOpen] = useState<Attempt | null>(null);
+  // Set from a replay's "Replay of …" link: only the attempts of that (original) delivery.
+  const [deliveryId, setDeliveryId] = useState("");
   const catalog = useApiQuery<EventType[]>("/api/event-types");
   const params = new URLSearchParams({ limit: "25" });
   if (status) params.set("status", status);
   if (event) params.set("event", event);
+  if (deliveryId) params.set("delivery_id", deliveryId);
   const log = useApiList<Attempt>(`/api/webhooks/${webhookId}/logs?${params}`, { refetchInterval: 2_000 });
   const rows = log.data?.pages.flatMap((p) => p.data) ?? [];
 
@@ -51,13 +54,23 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
             </Select>
           )}
         </Field>
+        {deliveryId && (
+          <div className="flex items-end gap-2">
+            <span className="pb-2 text-sm text-slate-600">
+              Delivery <span className="font-mono text-xs">{deliveryId}</span>
+            </span>
+            <Button size="sm" variant="ghost" className="mb-0.5" onClick={() => setDeliveryId("")}>
+              Show all deliveries
+            </Button>
+          </div>
+        )}
       </div>
       {log.isError ? (
         <ErrorState error={log.error} onRetry={() => log.refetch()} title="Could not load the delivery log" />
       ) : rows.length === 0 && !log.isPending ? (
         <EmptyState
-          title={status || event ? "No attempts match these filters" : "No deliveries yet"}
-          description={status || event ? "Change the filters to see more." : "Send a test event or publish an event this webhook subscribes to."}
+          title={status || event || deliveryId ? "No attempts match these filters" : "No deliveries yet"}
+          description={status || event || deliveryId ? "Change the filters to see more." : "Send a test event or publish an event this webhook subscribes to."}
         />
       ) : (
         <Table label="Delivery log">
@@ -69,7 +82,10 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
               {rows.map((a) => (
                 <Tr key={a.id} onClick={() => setOpen(a)} className="cursor-pointer hover:bg-slate-50">
                   <Td>
-                    <AttemptStatusBadge status={a.status} />
+                    <div className="flex flex-wrap items-center gap-1.5">
+                      <AttemptStatusBadge status={a.status} />
+                      <AttemptMarks attempt={a} onOrigin={setDeliveryId} />
+                    </div>
                   </Td>
                   <Td>
                     <span className="block font-mono text-xs text-slate-800">{a.event}</span>
