@@ -89,10 +89,11 @@ test("the delivery log links a replay to the delivery it replays", async () => {
   await page.getByRole("tab", { name: "Delivery log" }).click();
   const replayRow = logTable().getByRole("row").filter({ hasText: "evt_e2e_preview_1" }).filter({ hasText: "Succeeded" });
   await expect(replayRow).toHaveCount(1, { timeout: 20_000 });
+  await shot(page, "webhook-replay-log");
   const link = replayRow.getByRole("button", { name: /^Replay of dlv_/ });
   const origin = ((await link.getAttribute("aria-label")) ?? "").replace("Replay of ", "");
   await link.click();
-  await expect(page.getByText(`Delivery ${origin}`)).toBeVisible();
+  await expect(page.getByText(`Attempts of delivery ${origin}`)).toBeVisible();
   // Only the original delivery's attempts: the two failures before it died.
   const rows = logTable().getByRole("row").filter({ hasText: "evt_e2e_preview_1" });
   await expect(rows).toHaveCount(2);

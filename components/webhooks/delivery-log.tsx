@@ -57,7 +57,7 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
         {deliveryId && (
           <div className="flex items-end gap-2">
             <span className="pb-2 text-sm text-slate-600">
-              Delivery <span className="font-mono text-xs">{deliveryId}</span>
+              Attempts of delivery <span className="font-mono text-xs">{deliveryId}</span>
             </span>
             <Button size="sm" variant="ghost" className="mb-0.5" onClick={() => setDeliveryId("")}>
               Show all deliveries
