@@ -164,6 +164,19 @@ describe("POST /api/webhooks/{id}/check", () => {
     expect(items.idempotent.fix).toContain("webhook-id");
   });
 
+  it("goes through the same SSRF guard as deliveries: a destination outside the webhook's ip_whitelist is never called", async () => {
+    receiver = await startReceiver(200);
+    const webhook = await createWebhook();
+    await db().webhook.update({ where: { id: webhook.id }, data: { ipWhitelist: ["203.0.113.0/24"] } });
+    const { data, items } = await check(webhook.id);
+    expect(receiver.requests).toHaveLength(0);
+    expect(data.passed).toBe(false);
+    expect(items.signed).toMatchObject({ result: "fail", status_codes: [null] });
+    expect(items.signed.fix).toContain("ip_whitelist");
+    const logs = await api.get(`/api/webhooks/${webhook.id}/logs`, { key });
+    for (const a of logs.body.data) expect(a).toMatchObject({ is_check: true, error: "ssrf_blocked" });
+  });
+
   it("answers 404 for another account's webhook or an unknown one, and 422 for an unknown event type, sending nothing", async () => {
     receiver = await startReceiver(200);
     const webhook = await createWebhook();
