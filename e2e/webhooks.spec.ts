@@ -134,6 +134,8 @@ test("Replay all since… re-queues every dead letter since the chosen time", as
   receiver.setStatus(200);
   await page.getByLabel("Replay all since").fill("2020-01-01T00:00");
   await page.getByRole("button", { name: "Replay all" }).click();
+  // It shows what it would replay and asks first (e2e/check-and-replay.spec.ts tests the preview).
+  await page.getByRole("dialog", { name: "Replay 1 dead letter?" }).getByRole("button", { name: "Replay 1" }).click();
   await expect(page.getByText("Replayed 1 delivery.")).toBeVisible();
   await expect(dead).toContainText("Replayed");
 });

@@ -17,6 +17,15 @@ describe("GET /api/openapi.json", () => {
     expect(create.properties.signature_profile.enum).toEqual(["standard", "omnisales", "sha256", "auraconnect"]);
   });
 
+  it("describes the endpoint check's checklist and the replay's dry_run and preview", async () => {
+    const doc = (await api.get("/api/openapi.json")).body;
+    expect(doc.paths["/api/webhooks/{id}/check"].post).toBeDefined();
+    expect(doc.components.schemas.EndpointCheck.properties.items.items.properties.result.enum).toEqual(["pass", "fail", "not_applicable"]);
+    expect(JSON.stringify(doc.components.schemas.Replay)).toContain("dry_run");
+    expect(JSON.stringify(doc.components.schemas.InboundReplay)).toContain("dry_run");
+    expect(doc.components.schemas.ReplayPreview.properties.count).toBeDefined();
+  });
+
   it("documents every API route file and every method it exports", async () => {
     const doc = (await api.get("/api/openapi.json")).body;
     const documented = new Set(Object.keys(doc.paths).map(shape));

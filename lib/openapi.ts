@@ -7,7 +7,8 @@ import { addUserInput, updateUserInput } from "@/lib/accounts/users";
 import { setPasswordInput } from "@/lib/auth/password-tokens";
 import { createApiKeyInput } from "@/lib/auth/api-keys";
 import { deliveriesQuery, logsQuery } from "@/lib/delivery/delivery-log";
-import { replayInput } from "@/lib/delivery/replay";
+import { checkEndpointInput, endpointCheckJson } from "@/lib/delivery/endpoint-check";
+import { replayInput, replayPreviewJson } from "@/lib/delivery/replay";
 import { sendTestInput } from "@/lib/delivery/send-test";
 import { publishEventInput } from "@/lib/events/publish";
 import {
@@ -54,10 +55,13 @@ interface OpOptions {
   query?: z.ZodObject;
   /** Whether a merchant portal link's token is accepted too (`view`: any link; `manage`: manage links). */
   portal?: "view" | "manage";
+  /** The success answer's `data`, when the operation documents it. */
+  data?: z.ZodType;
 }
 
 function op(summary: string, options: OpOptions = {}): ZodOpenApiOperationObject {
   const portalNote = options.portal === "manage" ? " Portal links: `manage` only." : options.portal === "view" ? " Portal links: `view` and `manage`." : "";
+  const success = options.data ? z.object({ success: z.literal(true), data: options.data }) : options.list ? listData : anyData;
   return {
     summary,
     ...(portalNote ? { description: `Also open to a merchant portal link of the account.${portalNote}` } : {}),
@@ -65,7 +69,7 @@ function op(summary: string, options: OpOptions = {}): ZodOpenApiOperationObject
     ...(options.query ? { requestParams: { query: options.query } } : {}),
     ...(options.body ? { requestBody: { content: { "application/json": { schema: options.body } } } } : {}),
     responses: {
-      [options.status ?? 200]: { description: "success", content: { "application/json": { schema: options.list ? listData : anyData } } },
+      [options.status ?? 200]: { description: "success", content: { "application/json": { schema: success } } },
       ...errors,
     },
   };
@@ -111,12 +115,26 @@ const paths: ZodOpenApiPathsObject = {
   "/api/webhooks/{id}/test": {
     post: withId(op("Deliver the event type's example payload now; returns the first attempt's outcome", { body: sendTestInput, portal: "manage" })),
   },
+  "/api/webhooks/{id}/check": {
+    post: withId(
+      op(
+        "Endpoint check: send a wrongly signed, a stale (standard profile), a correctly signed and a repeated request, each with `webhook-check: 1`, and return the checklist",
+        { body: checkEndpointInput, data: endpointCheckJson, portal: "manage" },
+      ),
+    ),
+  },
   "/api/webhooks/{id}/deliveries": { get: withId(op("The webhook's deliveries, newest first", { list: true, query: deliveriesQuery, portal: "view" })) },
   "/api/webhooks/{id}/logs": { get: withId(op("The webhook's attempts, newest first", { list: true, query: logsQuery, portal: "view" })) },
   "/api/webhooks/{id}/stats": { get: withId(op("Delivery health over a window: success rate, latency, series, errors", { query: statsQuery, portal: "view" })) },
   "/api/webhooks/{id}/replay": {
     get: withId(op("The webhook's dead letters", { list: true, query: listQuery, portal: "view" })),
-    post: withId(op("Queue dead letters again: one by `failure_id`, or all `since` a time", { body: replayInput, portal: "manage" })),
+    post: withId(
+      op("Queue dead letters again: one by `failure_id`, or all `since` a time; each replay carries `webhook-replay: <original delivery id>`. With `dry_run: true`, answers what would be replayed (ReplayPreview) and changes nothing", {
+        body: replayInput,
+        portal: "manage",
+        data: z.union([z.object({ replayed: z.number().int(), delivery_ids: z.array(z.string()) }), replayPreviewJson]),
+      }),
+    ),
   },
   "/api/v1/webhooks": {
     get: bare("List webhooks (seed 003)", z.object({ webhooks: z.array(auraconnectWebhookJson), total: z.number().int() })),
@@ -150,7 +168,14 @@ const paths: ZodOpenApiPathsObject = {
   },
   "/api/integrations/{id}/rotate-secret": { post: withId(op("New webhook_secret for the integration", { body: rotateIntegrationSecretInput })) },
   "/api/integrations/{id}/events": { get: withId(op("What the integration received, newest first", { list: true, query: inboundEventsQuery })) },
-  "/api/integrations/{id}/replay": { post: withId(op("Process dead inbound events again", { body: inboundReplayInput })) },
+  "/api/integrations/{id}/replay": {
+    post: withId(
+      op("Process dead inbound events again; with `dry_run: true`, answers what would be replayed (ReplayPreview) and changes nothing", {
+        body: inboundReplayInput,
+        data: z.union([z.object({ replayed: z.number().int(), event_ids: z.array(z.string()) }), replayPreviewJson]),
+      }),
+    ),
+  },
   "/v1/integrations/webhooks/{source_system}/{user_id}": {
     post: {
       summary: "Receive a webhook from an outside system (seed 000): `X-Webhook-Signature: sha256=<hex HMAC of the raw body>`",

@@ -1,11 +1,12 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import { useApiScope } from "@/components/api-scope";
-import type { DeadLetter, ReplayResult } from "@/components/api-types";
+import type { DeadLetter, ReplayPreview, ReplayResult } from "@/components/api-types";
 import { formatDateTime, formatRelative, toDateTimeLocal } from "@/components/format";
 import { useApiList, useApiMutation } from "@/components/use-api";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { InlineError } from "@/components/ui/error-state";
 import { Field, Input } from "@/components/ui/field";
@@ -23,16 +24,25 @@ export function DeadLetters({ webhookId }: { webhookId: string }) {
   const columns = canManage ? [...COLUMNS, ""] : COLUMNS;
   const [since, setSince] = useState(() => toDateTimeLocal(new Date(Date.now() - 24 * 3600 * 1000)));
   const [message, setMessage] = useState<string | null>(null);
+  // Replay all since… first asks what it would replay (dry_run), shows it, then asks to confirm.
+  const [preview, setPreview] = useState<(ReplayPreview & { since: string }) | null>(null);
   const replay = useApiMutation((api, body: { failure_id: string } | { since: string }) => api.post<ReplayResult>(`/api/webhooks/${webhookId}/replay`, body), {
-    onSuccess: (r) => setMessage(r.replayed === 0 ? "Nothing to replay since then." : `Replayed ${r.replayed} ${r.replayed === 1 ? "delivery" : "deliveries"}.`),
+    onSuccess: (r) => {
+      setPreview(null);
+      setMessage(r.replayed === 0 ? "Nothing to replay since then." : `Replayed ${r.replayed} ${r.replayed === 1 ? "delivery" : "deliveries"}.`);
+    },
   });
+  const previewReplay = useApiMutation(
+    (api, body: { since: string }) => api.post<ReplayPreview>(`/api/webhooks/${webhookId}/replay`, { ...body, dry_run: true }).then((p) => ({ ...p, since: body.since })),
+    { onSuccess: (p) => (p.count === 0 ? setMessage("Nothing to replay since then.") : setPreview(p)) },
+  );
 
   function replayAll(e: FormEvent) {
     e.preventDefault();
     const date = new Date(since);
     if (Number.isNaN(date.getTime())) return setMessage("Pick a date and time.");
     setMessage(null);
-    replay.mutate({ since: date.toISOString() });
+    previewReplay.mutate({ since: date.toISOString() });
   }
 
   return (
@@ -42,14 +52,25 @@ export function DeadLetters({ webhookId }: { webhookId: string }) {
           <Field label="Replay all since" className="w-60">
             {(p) => <Input {...p} type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} required />}
           </Field>
-          <Button type="submit" disabled={replay.isPending}>
-            Replay all
+          <Button type="submit" disabled={replay.isPending || previewReplay.isPending}>
+            {previewReplay.isPending ? "Looking…" : "Replay all"}
           </Button>
           <div aria-live="polite" className="min-h-5 basis-full text-sm text-slate-600 sm:basis-auto">
-            {replay.isError ? <InlineError error={replay.error} /> : message}
+            {replay.isError && !preview ? <InlineError error={replay.error} /> : previewReplay.isError ? <InlineError error={previewReplay.error} /> : message}
           </div>
         </form>
       )}
+      <ConfirmDialog
+        open={preview !== null}
+        onClose={() => setPreview(null)}
+        onConfirm={() => preview && replay.mutate({ since: preview.since })}
+        title={`Replay ${preview?.count ?? 0} dead ${preview?.count === 1 ? "letter" : "letters"}?`}
+        description={preview && <ReplayPreviewList preview={preview} />}
+        confirmLabel={`Replay ${preview?.count ?? 0}`}
+        pending={replay.isPending}
+        error={replay.isError ? <InlineError error={replay.error} /> : undefined}
+        tone="primary"
+      />
       <TableShell
         label="Dead letters"
         columns={columns}
@@ -96,6 +117,37 @@ export function DeadLetters({ webhookId }: { webhookId: string }) {
         )}
       </TableShell>
       <LoadMore query={letters} />
+    </div>
+  );
+}
+
+/** What Replay all since… would queue: the count and the first 20, oldest first. */
+function ReplayPreviewList({ preview }: { preview: ReplayPreview & { since: string } }) {
+  return (
+    <div className="space-y-2">
+      <p>
+        Each of these events is queued again to this webhook as a new delivery, marked with the <code className="font-mono text-xs">webhook-replay</code> header. Dead letters since{" "}
+        {formatDateTime(preview.since)} that were already replayed are left out.
+      </p>
+      <ul aria-label="Dead letters to replay" className="max-h-72 divide-y divide-slate-100 overflow-y-auto rounded-md ring-1 ring-slate-200">
+        {preview.items.map((item) => (
+          <li key={item.dead_letter_id} className="px-3 py-2">
+            <div className="flex flex-wrap items-baseline justify-between gap-2">
+              <span className="font-mono text-xs text-slate-800">{item.event}</span>
+              {item.failed_at && (
+                <span className="text-xs text-slate-500">
+                  <RelativeTime iso={item.failed_at} />
+                </span>
+              )}
+            </div>
+            <span className="block font-mono text-[11px] text-slate-400">{item.event_id}</span>
+            <span className="block truncate text-xs text-slate-600" title={item.reason ?? undefined}>
+              {item.reason}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {preview.count > preview.items.length && <p className="text-xs text-slate-500">…and {preview.count - preview.items.length} more.</p>}
     </div>
   );
 }

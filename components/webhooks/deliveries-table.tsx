@@ -6,7 +6,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { FilterSelect } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { TableShell, Td, Tr } from "@/components/ui/table";
-import { DeliveryStatusBadge, ResponseSummary } from "@/components/webhooks/attempt-status";
+import { AttemptMarks, DeliveryStatusBadge, ResponseSummary } from "@/components/webhooks/attempt-status";
 import { EventCell } from "@/components/webhooks/event-cell";
 import { LoadMore } from "@/components/webhooks/load-more";
 
@@ -38,7 +38,10 @@ export function DeliveriesTable({ webhookId }: { webhookId: string }) {
         {(d) => (
           <Tr key={d.id}>
             <Td>
-              <DeliveryStatusBadge status={d.status} />
+              <div className="flex flex-wrap items-center gap-1.5">
+                <DeliveryStatusBadge status={d.status} />
+                <AttemptMarks attempt={d} />
+              </div>
             </Td>
             <EventCell type={d.event} id={d.event_id} />
             <Td className="tabular-nums">{d.attempts}</Td>

@@ -9,7 +9,7 @@ import { FilterSelect } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { TableShell, Td, Tr } from "@/components/ui/table";
 import { AttemptDetails } from "@/components/webhooks/attempt-details";
-import { AttemptStatusBadge, ResponseSummary } from "@/components/webhooks/attempt-status";
+import { AttemptMarks, AttemptStatusBadge, ResponseSummary } from "@/components/webhooks/attempt-status";
 import { EventCell } from "@/components/webhooks/event-cell";
 import { LoadMore } from "@/components/webhooks/load-more";
 
@@ -24,11 +24,14 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
   const [status, setStatus] = useState("");
   const [event, setEvent] = useState("");
   const [open, setOpen] = useState<Attempt | null>(null);
+  // Set from a replay's "Replay of …" link: only the attempts of that (original) delivery.
+  const [deliveryId, setDeliveryId] = useState("");
   const catalog = useApiQuery<EventType[]>("/api/event-types");
   const eventTypes = (catalog.data ?? []).map((t) => ({ value: t.type, label: t.type }));
   const params = new URLSearchParams({ limit: "25" });
   if (status) params.set("status", status);
   if (event) params.set("event", event);
+  if (deliveryId) params.set("delivery_id", deliveryId);
   const log = useApiList<Attempt>(`/api/webhooks/${webhookId}/logs?${params}`, { refetchInterval: 2_000 });
 
   return (
@@ -36,6 +39,16 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
       <div className="flex flex-wrap gap-3 px-4 py-3 sm:px-5">
         <FilterSelect label="Status" className="w-40" value={status} onChange={setStatus} options={STATUSES} />
         <FilterSelect label="Event" className="w-60" value={event} onChange={setEvent} options={eventTypes} allLabel="All event types" />
+        {deliveryId && (
+          <div className="flex items-end gap-2">
+            <span className="pb-2 text-sm text-slate-600">
+              Attempts of delivery <span className="font-mono text-xs">{deliveryId}</span>
+            </span>
+            <Button size="sm" variant="ghost" className="mb-0.5" onClick={() => setDeliveryId("")}>
+              Show all deliveries
+            </Button>
+          </div>
+        )}
       </div>
       <TableShell
         label="Delivery log"
@@ -45,15 +58,18 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
         errorTitle="Could not load the delivery log"
         empty={
           <EmptyState
-            title={status || event ? "No attempts match these filters" : "No deliveries yet"}
-            description={status || event ? "Change the filters to see more." : "Send a test event or publish an event this webhook subscribes to."}
+            title={status || event || deliveryId ? "No attempts match these filters" : "No deliveries yet"}
+            description={status || event || deliveryId ? "Change the filters to see more." : "Send a test event or publish an event this webhook subscribes to."}
           />
         }
       >
         {(a) => (
           <Tr key={a.id} onClick={() => setOpen(a)} className="cursor-pointer hover:bg-slate-50">
             <Td>
-              <AttemptStatusBadge status={a.status} />
+              <div className="flex flex-wrap items-center gap-1.5">
+                <AttemptStatusBadge status={a.status} />
+                <AttemptMarks attempt={a} onOrigin={setDeliveryId} />
+              </div>
             </Td>
             <EventCell type={a.event} id={a.event_id} />
             <Td>

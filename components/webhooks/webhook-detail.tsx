@@ -10,6 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs } from "@/components/ui/tabs";
+import { CheckEndpoint } from "@/components/webhooks/check-endpoint";
 import { ConfigSummary } from "@/components/webhooks/config-summary";
 import { DeadLetters } from "@/components/webhooks/dead-letters";
 import { DeliveriesTable } from "@/components/webhooks/deliveries-table";
@@ -99,8 +100,9 @@ export function WebhookDetail({ id }: { id: string }) {
               <ConfigSummary webhook={webhook} />
             </div>
             {canManage && (
-              <div className="lg:col-span-2">
+              <div className="flex flex-col gap-6 lg:col-span-2">
                 <SendTest webhook={webhook} />
+                <CheckEndpoint webhook={webhook} />
               </div>
             )}
           </div>

@@ -16,8 +16,8 @@ import { rollUpAttemptsSql } from "@/lib/stats/attempt-rollups";
 import { signingSecrets } from "@/lib/webhooks/webhooks";
 
 /** Kept of every response body; with `debug_mode` the full bodies (up to the read cap) are kept. */
-const RESPONSE_EXCERPT_BYTES = 1024;
-const DEBUG_BODY_BYTES = 64 * 1024;
+export const RESPONSE_EXCERPT_BYTES = 1024;
+export const DEBUG_BODY_BYTES = 64 * 1024;
 
 export type DeliveryState = "succeeded" | "pending" | "dead";
 
@@ -35,11 +35,11 @@ export interface AttemptResult {
  * never counted, so the delivery was sent again and again and never settled. (Invalid UTF-8 is
  * already U+FFFD here: Buffer#toString replaces it.)
  */
-function storable<T extends string | null>(text: T): T {
+export function storable<T extends string | null>(text: T): T {
   return (text?.includes("\u0000") ? text.replaceAll("\u0000", "\ufffd") : text) as T;
 }
 
-function truncate(text: string, bytes: number): string {
+export function truncate(text: string, bytes: number): string {
   return Buffer.byteLength(text) <= bytes ? text : Buffer.from(text).subarray(0, bytes).toString("utf8");
 }
 
@@ -102,6 +102,7 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
     dataJson: due.eventDataJson,
     secrets: cachedSigningSecrets(due, started),
     now: started,
+    replayOf: due.replayOf,
   });
   const headers = { ...due.headers, ...signed.headers };
   const outcome = await postWebhook({

@@ -47,12 +47,14 @@ export function toDeliveryJson(d: DeliveryWithEvent) {
     next_attempt_at: d.status === "pending" ? (d.nextAttemptAt?.toISOString() ?? null) : null,
     created_at: d.createdAt.toISOString(),
     completed_at: d.completedAt?.toISOString() ?? null,
+    replay_of: d.replayOf,
+    is_check: d.isCheck,
   };
 }
 
 export type DeliveryJson = ReturnType<typeof toDeliveryJson>;
 
-type AttemptWithEvent = Attempt & { delivery: { event: { externalId: string | null } } };
+type AttemptWithEvent = Attempt & { delivery: { replayOf: string | null; event: { externalId: string | null } } };
 
 export async function listAttempts(webhookId: string, query: z.output<typeof logsQuery>) {
   const where: Prisma.AttemptWhereInput = {
@@ -69,7 +71,7 @@ export async function listAttempts(webhookId: string, query: z.output<typeof log
   }
   const rows = await db().attempt.findMany({
     where,
-    include: { delivery: { select: { event: { select: { externalId: true } } } } },
+    include: { delivery: { select: { replayOf: true, event: { select: { externalId: true } } } } },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: query.limit + 1,
   });
@@ -93,6 +95,9 @@ export function toAttemptJson(a: AttemptWithEvent) {
     response_headers: a.responseHeaders as Record<string, string> | null,
     response_body: a.responseBody,
     created_at: a.createdAt.toISOString(),
+    replay_of: a.delivery.replayOf,
+    is_check: a.checkItem !== null,
+    check: a.checkItem,
   };
 }
 

@@ -33,6 +33,8 @@ export interface DueDelivery {
   previousSecretCiphertext: string | null;
   previousSecretExpiresAt: Date | null;
   failingSince: Date | null;
+  /** The dead delivery this one replays (the `webhook-replay` header), or null. */
+  replayOf: string | null;
 }
 
 const columns = `
@@ -42,7 +44,7 @@ const columns = `
   w.retry_policy AS "retryPolicy", w.timeout_ms AS "timeoutMs", w.ip_whitelist AS "ipWhitelist", w.headers,
   w.rate_limit_per_hour AS "rateLimitPerHour", w.debug_mode AS "debugMode", w.secret_ciphertext AS "secretCiphertext",
   w.previous_secret_ciphertext AS "previousSecretCiphertext", w.previous_secret_expires_at AT TIME ZONE 'UTC' AS "previousSecretExpiresAt",
-  w.failing_since AT TIME ZONE 'UTC' AS "failingSince"`;
+  w.failing_since AT TIME ZONE 'UTC' AS "failingSince", d.replay_of AS "replayOf"`;
 
 /**
  * "Still pending", for statements that find their deliveries by id: cast so that neither

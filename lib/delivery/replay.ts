@@ -37,24 +37,75 @@ export function toDeadLetterJson(d: DeadLetterWithEvent) {
 
 export type DeadLetterJson = ReturnType<typeof toDeadLetterJson>;
 
+const dryRun = z.boolean().optional().meta({ description: "true: answer with what would be replayed (count and the first 20) and change nothing." });
+
 export const replayInput = z
-  .union([z.strictObject({ failure_id: z.string().min(1).max(100) }), z.strictObject({ since: isoDateTime })], {
-    error: "send `failure_id` (one dead letter) or `since` (an ISO time: all dead letters since then)",
+  .union([z.strictObject({ failure_id: z.string().min(1).max(100), dry_run: dryRun }), z.strictObject({ since: isoDateTime, dry_run: dryRun })], {
+    error: "send `failure_id` (one dead letter) or `since` (an ISO time: all dead letters since then), and optionally `dry_run`",
   })
   .meta({ id: "Replay" });
 
 export type ReplaySelector = { failureId: string } | { since: Date };
 
-/** Queues the selected dead letters of the webhook again; returns the new delivery ids. */
+/** How many dead letters a replay preview lists. */
+export const PREVIEW_ITEMS = 20;
+
+type Reader = Pick<ReturnType<typeof db>, "deadLetter">;
+
+/** The dead letters a replay selects: one by id (even if replayed before), or the unreplayed ones since a time, oldest first. */
+function selectedLetters(webhookId: string, selector: ReplaySelector) {
+  return "failureId" in selector ? { id: selector.failureId, webhookId } : { webhookId, failedAt: { gte: selector.since }, replayedAt: null };
+}
+
+async function findSelected(tx: Reader, webhookId: string, selector: ReplaySelector, take?: number) {
+  const letters = await tx.deadLetter.findMany({
+    where: selectedLetters(webhookId, selector),
+    include: { delivery: { select: { event: { select: { id: true, externalId: true } } } } },
+    orderBy: [{ failedAt: "asc" }, { id: "asc" }],
+    take,
+  });
+  if ("failureId" in selector && letters.length === 0) throw notFound("dead letter");
+  return letters;
+}
+
+/** The answer of a replay with `dry_run: true`, for the OpenAPI document. */
+export const replayPreviewJson = z
+  .object({
+    dry_run: z.literal(true),
+    count: z.number().int(),
+    items: z.array(
+      z.object({ dead_letter_id: z.string(), delivery_id: z.string().optional(), event: z.string(), event_id: z.string().optional(), failed_at: z.string().nullable(), reason: z.string().nullable() }),
+    ),
+  })
+  .meta({ id: "ReplayPreview", description: "What would be replayed: the count and the first 20, oldest first. Nothing changed." });
+
+/** What a replay would queue, changing nothing: the count and the first PREVIEW_ITEMS, oldest first. */
+export async function previewReplay(webhookId: string, selector: ReplaySelector) {
+  const [items, count] = await Promise.all([findSelected(db(), webhookId, selector, PREVIEW_ITEMS), db().deadLetter.count({ where: selectedLetters(webhookId, selector) })]);
+  return {
+    dry_run: true,
+    count,
+    items: items.map((d) => ({
+      dead_letter_id: d.id,
+      delivery_id: d.deliveryId,
+      event: d.eventType,
+      event_id: d.delivery.event.externalId ?? d.delivery.event.id,
+      failed_at: d.failedAt.toISOString(),
+      reason: d.reason,
+    })),
+  };
+}
+
+/**
+ * Queues the selected dead letters of the webhook again; returns the new delivery ids. Each new
+ * delivery remembers the dead one it replays (`replay_of`), which receivers see as the
+ * `webhook-replay` header.
+ */
 export async function replayDeadLetters(webhookId: string, selector: ReplaySelector): Promise<string[]> {
   const deliveryIds = await db().$transaction(async (tx) => {
-    const letters =
-      "failureId" in selector
-        ? await tx.deadLetter.findMany({ where: { id: selector.failureId, webhookId } })
-        : await tx.deadLetter.findMany({ where: { webhookId, failedAt: { gte: selector.since }, replayedAt: null }, orderBy: { failedAt: "asc" } });
-    if ("failureId" in selector && letters.length === 0) throw notFound("dead letter");
+    const letters = await findSelected(tx, webhookId, selector);
     const now = new Date();
-    const deliveries = letters.map((l) => ({ id: newId("dlv"), accountId: l.accountId, webhookId: l.webhookId, eventId: l.eventId, nextAttemptAt: now }));
+    const deliveries = letters.map((l) => ({ id: newId("dlv"), accountId: l.accountId, webhookId: l.webhookId, eventId: l.eventId, nextAttemptAt: now, replayOf: l.deliveryId }));
     if (deliveries.length === 0) return [];
     await tx.delivery.createMany({ data: deliveries });
     for (const [i, letter] of letters.entries()) {

@@ -6,19 +6,25 @@ import { attemptDelivery } from "@/lib/delivery/attempt-delivery";
 import { findEventType } from "@/lib/events/catalog";
 import { publishEvent } from "@/lib/events/publish";
 import { ApiError } from "@/lib/http/errors";
+import type { Webhook } from "@/lib/generated/prisma/client";
 import { getWebhook } from "@/lib/webhooks/webhooks";
 
 export const sendTestInput = z
   .strictObject({ event: z.string().max(100).optional(), type: z.string().max(100).optional() })
   .meta({ id: "SendTest" });
 
-/** `field` names the type's field in the caller's request, for the error detail. */
-export async function sendTestEvent(accountId: string, webhookId: string, requestedType?: string, field = "event") {
-  const webhook = await getWebhook(accountId, webhookId);
-  // Without a type, the webhook's first exact subscription, else the catalog's first type.
+/** The catalog event type a test sends: the one asked for, else the webhook's first exact subscription, else `order.created`. `field` names the type's field in the caller's request, for the error detail. */
+export function testEventType(webhook: Pick<Webhook, "events">, requestedType?: string, field = "event") {
   const type = requestedType ?? webhook.events.find((e) => findEventType(e)) ?? "order.created";
   const eventType = findEventType(type);
   if (!eventType) throw new ApiError("validation_error", "invalid request body", [{ path: field, message: `unknown event type ${type}` }]);
+  return eventType;
+}
+
+export async function sendTestEvent(accountId: string, webhookId: string, requestedType?: string, field = "event") {
+  const webhook = await getWebhook(accountId, webhookId);
+  const eventType = testEventType(webhook, requestedType, field);
+  const type = eventType.type;
   const { event, deliveries } = await publishEvent(accountId, { type, data: eventType.example, id: undefined }, { isTest: true, webhookIds: [webhook.id], callerAttempts: true });
   const deliveryId = deliveries[0].id;
   const result = await attemptDelivery(deliveryId);

@@ -46,21 +46,41 @@ export const toInboundReplayJson = (eventIds: string[]) => ({ replayed: eventIds
 
 export type InboundReplaySelector = { eventId: string } | { since: Date } | { allDead: true };
 
-/** Queues the selected dead inbound events of the integration again; returns their ids. */
-export async function replayInboundEvents(integrationId: string, selector: InboundReplaySelector): Promise<string[]> {
+/** The dead inbound events a replay selects; one by id must exist and be dead. */
+async function selectedDead(integrationId: string, selector: InboundReplaySelector): Promise<Prisma.InboundEventWhereInput> {
   if ("eventId" in selector) {
     const event = await db().inboundEvent.findFirst({ where: { id: selector.eventId, integrationId }, select: { status: true } });
     if (!event) throw notFound("inbound event");
     if (event.status !== "dead") throw new ApiError("conflict", `only dead inbound events can be replayed; this one is ${event.status}`);
   }
+  return {
+    integrationId,
+    status: "dead",
+    ...("eventId" in selector ? { id: selector.eventId } : {}),
+    ...("since" in selector ? { deadAt: { gte: selector.since } } : {}),
+  };
+}
+
+/** What a replay would queue, changing nothing: the count and the first 20 by when they died. */
+export async function previewInboundReplay(integrationId: string, selector: InboundReplaySelector) {
+  const where = await selectedDead(integrationId, selector);
+  const [items, count] = await Promise.all([
+    db().inboundEvent.findMany({ where, orderBy: [{ deadAt: "asc" }, { id: "asc" }], take: 20, select: { id: true, eventType: true, deadAt: true, lastError: true } }),
+    db().inboundEvent.count({ where }),
+  ]);
+  return {
+    dry_run: true,
+    count,
+    items: items.map((e) => ({ dead_letter_id: e.id, event: e.eventType, failed_at: e.deadAt?.toISOString() ?? null, reason: e.lastError })),
+  };
+}
+
+/** Queues the selected dead inbound events of the integration again; returns their ids. */
+export async function replayInboundEvents(integrationId: string, selector: InboundReplaySelector): Promise<string[]> {
+  const where = await selectedDead(integrationId, selector);
   const now = new Date();
   const replayed = await db().inboundEvent.updateManyAndReturn({
-    where: {
-      integrationId,
-      status: "dead",
-      ...("eventId" in selector ? { id: selector.eventId } : {}),
-      ...("since" in selector ? { deadAt: { gte: selector.since } } : {}),
-    },
+    where,
     data: { status: "pending", nextAttemptAt: now, attempts: 0, replayedAt: now, leaseOwner: null, leaseExpiresAt: null },
     select: { id: true, receivedAt: true },
   });

@@ -85,14 +85,16 @@ export const inboundEventsQuery = z.object({
   cursor: z.string().max(100).optional(),
 });
 
+const dryRun = z.boolean().optional().meta({ description: "true: answer with what would be replayed (count and the first 20) and change nothing." });
+
 export const inboundReplayInput = z
   .union(
     [
-      z.strictObject({ event_id: z.string().min(1).max(100) }),
-      z.strictObject({ since: isoDateTime }),
-      z.strictObject({}),
+      z.strictObject({ event_id: z.string().min(1).max(100), dry_run: dryRun }),
+      z.strictObject({ since: isoDateTime, dry_run: dryRun }),
+      z.strictObject({ dry_run: dryRun }),
     ],
-    { error: "send `event_id` (one dead inbound event), `since` (an ISO time: all dead since then) or nothing (all dead)" },
+    { error: "send `event_id` (one dead inbound event), `since` (an ISO time: all dead since then) or nothing (all dead), and optionally `dry_run`" },
   )
   .meta({ id: "InboundReplay" });
 

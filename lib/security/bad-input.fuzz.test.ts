@@ -72,7 +72,8 @@ const writes: Record<string, WriteCase | { exempt: string }> = {
   "DELETE /api/webhooks/{id}": { schema: null },
   "POST /api/webhooks/{id}/rotate-secret": { schema: "RotateSecret", valid: () => ({ secret: "a-chosen-secret-0123456789" }) },
   "POST /api/webhooks/{id}/test": { schema: "SendTest", valid: () => ({ event: "order.created", type: "order.created" }) },
-  "POST /api/webhooks/{id}/replay": { schema: "Replay", valid: () => ({ since: "2020-01-01T00:00:00Z" }) },
+  "POST /api/webhooks/{id}/check": { schema: "CheckEndpoint", valid: () => ({ event: "order.created" }) },
+    "POST /api/webhooks/{id}/replay": { schema: "Replay", valid: () => ({ since: "2020-01-01T00:00:00Z", dry_run: true }) },
   "POST /api/v1/webhooks": {
     schema: "AuraConnectCreateWebhook",
     valid: () => ({ url: "https://example.com/fuzz", events: ["order.*"], secret: "a-chosen-secret-0123456789", active: true, status: "active", description: "d", filters: { restaurant_id: 1 }, debug_mode: true }),
@@ -88,7 +89,7 @@ const writes: Record<string, WriteCase | { exempt: string }> = {
   "PATCH /api/integrations/{id}": { schema: "UpdateIntegration", valid: () => ({ name: "n", forward_as: null, is_active: true, rate_limit_per_minute: 60 }) },
   "DELETE /api/integrations/{id}": { schema: null },
   "POST /api/integrations/{id}/rotate-secret": { schema: "RotateIntegrationSecret", valid: () => ({ webhook_secret: "a-chosen-secret-0123456789" }) },
-  "POST /api/integrations/{id}/replay": { schema: "InboundReplay", valid: () => ({ since: "2020-01-01T00:00:00Z" }) },
+  "POST /api/integrations/{id}/replay": { schema: "InboundReplay", valid: () => ({ since: "2020-01-01T00:00:00Z", dry_run: true }) },
   "POST /api/api-keys": { schema: "CreateApiKey", valid: () => ({ name: "k", role: "member" }) },
   "DELETE /api/api-keys/{id}": { schema: null },
   "POST /api/accounts": { schema: "CreateAccount", admin: true, valid: () => ({ name: "acme", member_email: "m@example.com", member_password: "a-long-password", member_name: "M" }) },

@@ -58,6 +58,7 @@ const cases: Record<string, RouteCase> = {
   },
   "/api/webhooks/{id}/rotate-secret": { probes: { POST: onWebhook({}) } },
   "/api/webhooks/{id}/test": { probes: { POST: onWebhook({ event: "order.created" }) } },
+  "/api/webhooks/{id}/check": { probes: { POST: onWebhook({}) } },
   "/api/webhooks/{id}/deliveries": { probes: { GET: onWebhook() } },
   "/api/webhooks/{id}/logs": { probes: { GET: (a) => [...onWebhook()(a), { params: { id: a.webhookId }, query: `delivery_id=${a.deliveryId}` }] } },
   "/api/webhooks/{id}/stats": { probes: { GET: onWebhook() } },
@@ -67,6 +68,8 @@ const cases: Record<string, RouteCase> = {
       POST: (a) => [
         { params: { id: a.deadWebhookId }, body: { failure_id: a.deadLetterId } },
         { params: { id: a.deadWebhookId }, body: { since: "2000-01-01T00:00:00Z" } },
+        { params: { id: a.deadWebhookId }, body: { failure_id: a.deadLetterId, dry_run: true } },
+        { params: { id: a.deadWebhookId }, body: { since: "2000-01-01T00:00:00Z", dry_run: true } },
       ],
     },
   },
@@ -86,6 +89,7 @@ const cases: Record<string, RouteCase> = {
       POST: (a) => [
         { params: { id: a.integrationId }, body: { event_id: a.inboundEventId } },
         { params: { id: a.integrationId }, body: {} },
+        { params: { id: a.integrationId }, body: { dry_run: true } },
       ],
     },
   },

@@ -381,3 +381,21 @@ describe("docs/signature-profiles.md", () => {
     });
   });
 });
+
+describe("replay and check marks", () => {
+  const now = new Date("2025-01-16T10:30:02.000Z");
+  it.each(signatureProfiles)("%s: webhook-replay and webhook-check are added outside the signature, and absent by default", (profile) => {
+    const plain = sign({ profile, now });
+    const replay = sign({ profile, now, replayOf: "dlv_original" });
+    const check = sign({ profile, now, check: true });
+    expect(plain.headers).not.toHaveProperty("webhook-replay");
+    expect(plain.headers).not.toHaveProperty("webhook-check");
+    expect(replay.headers["webhook-replay"]).toBe("dlv_original");
+    expect(check.headers["webhook-check"]).toBe("1");
+    // Same body and signature headers: a receiver verifies a marked request exactly like any other.
+    for (const marked of [replay, check]) {
+      expect(marked.body).toBe(plain.body);
+      for (const [name, value] of Object.entries(plain.headers)) expect(marked.headers[name]).toBe(value);
+    }
+  });
+});

@@ -32,7 +32,15 @@ export interface SignInput {
   secrets: string[];
   /** The attempt time, for the timestamp headers; defaults to now. */
   now?: Date;
+  /** The dead delivery this one replays: sent as `webhook-replay` so a receiver can tell a replay from a first try. */
+  replayOf?: string | null;
+  /** An endpoint check's request (lib/delivery/endpoint-check.ts): sent with `webhook-check: 1`. */
+  check?: boolean;
 }
+
+/** Headers that mark a request, the same in every signature profile and outside the signature. */
+export const REPLAY_HEADER = "webhook-replay";
+export const CHECK_HEADER = "webhook-check";
 
 export interface SignedRequest {
   body: string;
@@ -67,8 +75,15 @@ function envelope(fields: Record<string, string>, dataJson: string): string {
   return `${json}"data":${dataJson}}`;
 }
 
-/** The body and signed headers of one attempt of a delivery, in the webhook's signature profile. */
+/** The body and signed headers of one attempt of a delivery, in the webhook's signature profile, with its replay or check mark. */
 export function signRequest(input: SignInput): SignedRequest {
+  const signed = signProfile(input);
+  if (input.replayOf) signed.headers[REPLAY_HEADER] = input.replayOf;
+  if (input.check) signed.headers[CHECK_HEADER] = "1";
+  return signed;
+}
+
+function signProfile(input: SignInput): SignedRequest {
   const { profile, eventId, eventType, secrets } = input;
   const current = secrets[0];
   if (!current) throw new Error("signRequest needs a non-empty signing secret");

@@ -30,7 +30,8 @@ export async function webhookHealth(accountId: string, now = new Date()) {
   const since = new Date(now.getTime() - DAY_MS);
   // Raw: per-webhook aggregates with LATERAL joins and percentile_cont, which Prisma cannot express.
   // The failing streak counts the failed attempts since the webhook started failing
-  // (failing_since) that are newer than its last success; a healthy webhook has none.
+  // (failing_since) that are newer than its last success; a healthy webhook has none. An
+  // endpoint check's attempts (check_item) are not deliveries and count nowhere here.
   const rows = await db().$queryRaw<HealthRow[]>`
     SELECT w.id, w.name, w.url, w.is_active, w.disabled_reason, w.failing_since,
            day.total AS total_24h, day.succeeded AS succeeded_24h, day.avg_ms AS avg_ms_24h, day.p95_ms AS p95_ms_24h,
@@ -42,19 +43,19 @@ export async function webhookHealth(accountId: string, now = new Date()) {
       SELECT count(*) AS total, count(*) FILTER (WHERE a.status = 'succeeded') AS succeeded,
              avg(a.response_time_ms)::float8 AS avg_ms,
              percentile_cont(0.95) WITHIN GROUP (ORDER BY a.response_time_ms) AS p95_ms
-      FROM attempts a WHERE a.webhook_id = w.id AND a.created_at >= ${since} AND a.created_at <= ${now}
+      FROM attempts a WHERE a.webhook_id = w.id AND a.created_at >= ${since} AND a.created_at <= ${now} AND a.check_item IS NULL
     ) day
     LEFT JOIN LATERAL (
       SELECT a.created_at, a.status, a.response_code FROM attempts a
-      WHERE a.webhook_id = w.id ORDER BY a.created_at DESC, a.id DESC LIMIT 1
+      WHERE a.webhook_id = w.id AND a.check_item IS NULL ORDER BY a.created_at DESC, a.id DESC LIMIT 1
     ) last ON true
     LEFT JOIN LATERAL (
       SELECT count(*) FILTER (
                WHERE a.status = 'failed'
                  AND a.created_at > COALESCE((SELECT max(s.created_at) FROM attempts s
-                                              WHERE s.webhook_id = w.id AND s.status = 'succeeded' AND s.created_at >= w.failing_since), '-infinity')
+                                              WHERE s.webhook_id = w.id AND s.status = 'succeeded' AND s.created_at >= w.failing_since AND s.check_item IS NULL), '-infinity')
              ) AS failed
-      FROM attempts a WHERE w.failing_since IS NOT NULL AND a.webhook_id = w.id AND a.created_at >= w.failing_since
+      FROM attempts a WHERE w.failing_since IS NOT NULL AND a.webhook_id = w.id AND a.created_at >= w.failing_since AND a.check_item IS NULL
     ) streak ON true
     CROSS JOIN LATERAL (
       SELECT count(*) AS count FROM dead_letters d WHERE d.webhook_id = w.id AND d.replayed_at IS NULL

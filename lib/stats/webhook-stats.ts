@@ -78,7 +78,7 @@ class Distribution {
   }
 }
 
-// The 1 h window: one scan of its attempts. GROUPING SETS computes in the same pass a
+// The 1 h window: one scan of its attempts (an endpoint check's are not deliveries: left out, as the rollups never see them). GROUPING SETS computes in the same pass a
 // frequency table of response times per minute (whole milliseconds, so it stays small) and
 // the outcome tallies per minute, the same two kinds of rows the rollups give.
 const FROM_ATTEMPTS = `
@@ -89,6 +89,7 @@ const FROM_ATTEMPTS = `
            ${ATTEMPT_CODE_SQL} AS code
     FROM attempts
     WHERE %SCOPE% AND created_at >= $2::timestamptz AT TIME ZONE 'UTC' AND created_at < $3::timestamptz AT TIME ZONE 'UTC'
+      AND check_item IS NULL
   ) a
   GROUP BY GROUPING SETS ((bucket, ms), (bucket, status, event_type, code))`;
 

@@ -28,7 +28,7 @@ export interface ExactStats {
 }
 
 export async function exactStats(scope: { webhookId?: string; accountId?: string }, from: string, to: string, bucketMs: number): Promise<ExactStats> {
-  const where = `${scope.webhookId ? "webhook_id" : "account_id"} = $1 AND created_at >= $2::timestamptz AT TIME ZONE 'UTC' AND created_at < $3::timestamptz AT TIME ZONE 'UTC'`;
+  const where = `${scope.webhookId ? "webhook_id" : "account_id"} = $1 AND created_at >= $2::timestamptz AT TIME ZONE 'UTC' AND created_at < $3::timestamptz AT TIME ZONE 'UTC' AND check_item IS NULL`;
   const values = [scope.webhookId ?? scope.accountId, from, to];
   const { rows } = await sql().query<Row>(
     `SELECT date_bin($4::interval, created_at, $2::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS bucket,

@@ -305,3 +305,32 @@ describe("POST /api/integrations/{id}/replay (validation)", () => {
     }
   });
 });
+
+describe("POST /api/integrations/{id}/replay with dry_run", () => {
+  it("answers the count and the first 20 dead inbound events, and changes nothing", async () => {
+    const created = await createIntegration();
+    const ids: string[] = [];
+    for (let i = 0; i < 22; i++) ids.push((await sendSigned(created, created.webhook_secret, { event: "invoice.paid", data: { invoice_id: `inv_dry_${i}` } })).body.internal_id);
+    // All but the last are dead, one minute apart; the last is still pending.
+    for (const [i, id] of ids.slice(0, 21).entries()) {
+      await db().inboundEvent.update({ where: { id }, data: { status: "dead", deadAt: new Date(Date.now() - (30 - i) * 60_000), lastError: `handler failed #${i}`, nextAttemptAt: null } });
+    }
+    const snapshot = () => db().inboundEvent.findMany({ where: { integrationId: created.id }, orderBy: { id: "asc" } });
+    const before = await snapshot();
+
+    const all = await api.post(`/api/integrations/${created.id}/replay`, { dry_run: true }, { key });
+    expect(all.status).toBe(200);
+    expect(all.body.data.count).toBe(21);
+    expect(all.body.data.items).toHaveLength(20);
+    expect(all.body.data.items[0]).toEqual({ dead_letter_id: ids[0], event: "invoice.paid", failed_at: before.find((e) => e.id === ids[0])!.deadAt!.toISOString(), reason: "handler failed #0" });
+    const since = await api.post(`/api/integrations/${created.id}/replay`, { since: new Date(Date.now() - 15.5 * 60_000).toISOString(), dry_run: true }, { key });
+    expect(since.body.data.count).toBe(6);
+    const one = await api.post(`/api/integrations/${created.id}/replay`, { event_id: ids[3], dry_run: true }, { key });
+    expect(one.body.data).toMatchObject({ dry_run: true, count: 1, items: [{ dead_letter_id: ids[3] }] });
+    expect((await api.post(`/api/integrations/${created.id}/replay`, { event_id: ids[21], dry_run: true }, { key })).status).toBe(409);
+    expect((await api.post(`/api/integrations/${created.id}/replay`, { dry_run: true }, { key: otherKey })).status).toBe(404);
+    expect(await snapshot()).toEqual(before);
+
+    expect((await api.post(`/api/integrations/${created.id}/replay`, {}, { key })).body.data.replayed).toBe(21);
+  });
+});
