@@ -7,6 +7,7 @@ import { createApiKeyInput } from "@/lib/auth/api-keys";
 import { deliveriesQuery, logsQuery } from "@/lib/delivery/delivery-log";
 import { replayInput } from "@/lib/delivery/replay";
 import { sendTestInput } from "@/lib/delivery/send-test";
+import { eventsQuery } from "@/lib/events/event-browser";
 import { publishEventInput } from "@/lib/events/publish";
 import {
   createIntegrationInput,
@@ -75,8 +76,16 @@ const paths: ZodOpenApiPathsObject = {
     get: withId(op("The webhook's dead letters", { list: true, query: listQuery })),
     post: withId(op("Queue dead letters again: one by `failure_id`, or all `since` a time", { body: replayInput })),
   },
-  "/api/events": { post: op("Publish an event; 202 with the deliveries it created (200 for a repeated id)", { body: publishEventInput, status: 202 }) },
-  "/api/events/{id}": { get: withId(op("An event (by Hookrelay's or the publisher's id) and its deliveries")) },
+  "/api/events": {
+    get: op("The event browser: the account's events newest first with their fan-out counts; filters `type`, `status`, `webhook_id`, `since`, `until`", {
+      list: true,
+      query: eventsQuery,
+    }),
+    post: op("Publish an event; 202 with the deliveries it created (200 for a repeated id)", { body: publishEventInput, status: 202 }),
+  },
+  "/api/events/{id}": {
+    get: withId(op("An event (by Hookrelay's or the publisher's id): its payload, each delivery with its webhook, last response and dead letter, and its inbound `source`")),
+  },
   "/api/event-types": { get: op("The event catalog, with an example payload per type") },
   "/api/integrations": {
     get: op("List inbound integrations", { list: true, query: integrationListQuery }),

@@ -119,7 +119,7 @@ describe("GET /api/events", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await api.get(`/api/events?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { key });
+      const res: { status: number; body: { data: Summary[]; next_cursor: string | null } } = await api.get(`/api/events?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { key });
       expect(res.status).toBe(200);
       expect(res.body.data.length).toBeLessThanOrEqual(2);
       seen.push(...(res.body.data as Summary[]).map((e) => e.id));
