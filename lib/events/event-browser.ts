@@ -80,22 +80,15 @@ function eventConditions(accountId: string, filters: EventFilters, cursor?: { cr
 
 type SummaryRow = { id: string; external_id: string | null; type: string; created_at: Date; total: number; succeeded: number; pending: number; dead: number };
 
-/**
- * One page of the account's events, newest first. Raw SQL: a keyset on (created_at, id) that
- * the index walks backwards, and the delivery counts computed for the page's events only.
- */
-export async function listEvents(accountId: string, filters: EventFilters, page: EventPage) {
-  if (filters.since && filters.until && filters.since >= filters.until) {
-    throw new ApiError("validation_error", "invalid query parameters", [{ path: "until", message: "`until` must be after `since`" }]);
-  }
-  const cursor = page.cursor ? decodeCursor(page.cursor) : undefined;
-  const rows = await db().$queryRaw<SummaryRow[]>`
+/** The list's statement (exported for EXPLAIN in the notes of docs/event-browser.md). */
+export function eventsListSql(accountId: string, filters: EventFilters, limit: number, cursor?: { createdAt: Date; id: string }): Prisma.Sql {
+  return Prisma.sql`
     SELECT p.id, p.external_id, p.type, p.created_at, c.total, c.succeeded, c.pending, c.dead
     FROM (
       SELECT e.id, e.external_id, e.type, e.created_at FROM events e
       WHERE ${Prisma.join(eventConditions(accountId, filters, cursor), " AND ")}
       ORDER BY e.created_at DESC, e.id DESC
-      LIMIT ${page.limit + 1}
+      LIMIT ${limit}
     ) p
     CROSS JOIN LATERAL (
       SELECT count(*)::int AS total,
@@ -105,6 +98,18 @@ export async function listEvents(accountId: string, filters: EventFilters, page:
       FROM deliveries d WHERE d.event_id = p.id
     ) c
     ORDER BY p.created_at DESC, p.id DESC`;
+}
+
+/**
+ * One page of the account's events, newest first. Raw SQL: a keyset on (created_at, id) that
+ * the index walks backwards, and the delivery counts computed for the page's events only.
+ */
+export async function listEvents(accountId: string, filters: EventFilters, page: EventPage) {
+  if (filters.since && filters.until && filters.since >= filters.until) {
+    throw new ApiError("validation_error", "invalid query parameters", [{ path: "until", message: "`until` must be after `since`" }]);
+  }
+  const cursor = page.cursor ? decodeCursor(page.cursor) : undefined;
+  const rows = await db().$queryRaw<SummaryRow[]>(eventsListSql(accountId, filters, page.limit + 1, cursor));
   const more = rows.length > page.limit;
   const items: EventSummary[] = rows.slice(0, page.limit).map((r) => ({
     id: r.id,
