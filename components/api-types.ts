@@ -133,11 +133,45 @@ export interface SendTestResult {
   next_attempt_at?: string | null;
 }
 
+export interface EventDeliveryCounts {
+  total: number;
+  succeeded: number;
+  pending: number;
+  dead: number;
+}
+
+/** An item of the event browser (GET /api/events). */
+export interface EventSummary {
+  id: string;
+  external_id: string | null;
+  type: string;
+  created_at: string;
+  deliveries: EventDeliveryCounts;
+}
+
+export interface EventDelivery extends Delivery {
+  webhook_name: string;
+  webhook_url: string;
+  last_response: { code: number | null; response_time_ms: number; error: string | null; at: string } | null;
+  dead_letter: { id: string; reason: string; failed_at: string; replayed_at: string | null; replay_delivery_id: string | null } | null;
+}
+
+export interface EventSource {
+  integration_id: string;
+  inbound_event_id: string;
+  integration_name: string | null;
+  inbound_event: { event: string; status: "pending" | "processed" | "dead"; received_at: string } | null;
+}
+
 export interface EventDetail {
   id: string;
+  external_id?: string | null;
   type: string;
   data: unknown;
   created_at: string;
+  is_test?: boolean;
+  source?: EventSource | null;
+  deliveries?: EventDelivery[];
 }
 
 export interface ApiKey {
@@ -183,4 +217,6 @@ export interface InboundEvent {
   dead_at?: string | null;
   replayed_at?: string | null;
   payload: unknown;
+  /** The events Hookrelay published from it (`forward_as`). */
+  outbound_events?: { id: string; external_id: string | null; type: string }[];
 }

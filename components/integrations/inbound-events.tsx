@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useState } from "react";
 import type { InboundEvent, Integration } from "@/components/api-types";
 import { formatDateTime, formatRelative } from "@/components/format";
@@ -70,6 +71,11 @@ export function InboundEvents({ integration }: { integration: Integration }) {
                   <Td>
                     <span className="block font-mono text-xs text-slate-800">{e.event}</span>
                     <span className="block font-mono text-[11px] text-slate-400">{e.id}</span>
+                    {e.outbound_events?.map((o) => (
+                      <Link key={o.id} href={`/events/${encodeURIComponent(o.id)}`} className="block font-mono text-[11px] text-indigo-700 hover:underline">
+                        → published {o.type} ({o.id})
+                      </Link>
+                    ))}
                   </Td>
                   <Td className="tabular-nums">{e.attempts}</Td>
                   <Td className="text-slate-500">

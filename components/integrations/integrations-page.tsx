@@ -22,7 +22,8 @@ const COLUMNS = ["Integration", "Receive URL", "Status", "Received", "Created", 
 export function IntegrationsPage() {
   const list = useApiQuery<Integration[]>("/api/integrations?limit=100", { refetchInterval: 10_000 });
   const [creating, setCreating] = useState(false);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // `?integration=<id>` (the event browser's link to an event's source) opens that integration's events.
+  const [selectedId, setSelectedId] = useState<string | null>(() => (typeof window === "undefined" ? null : new URLSearchParams(window.location.search).get("integration")));
   const [deleting, setDeleting] = useState<Integration | null>(null);
   const toggle = useApiMutation((api, i: Integration) => api.patch<Integration>(`/api/integrations/${i.id}`, { is_active: !i.is_active }));
   const remove = useApiMutation((api, i: Integration) => api.del(`/api/integrations/${i.id}`), {
