@@ -1,5 +1,6 @@
 // The event browser: an operator finds an event by its publisher's id, reads its fan-out and
 // attempts, and replays its dead delivery from the event page.
+import { createHmac } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { callApi, shot } from "./fixtures/api";
 import { startReceiver, type Receiver } from "./fixtures/receiver";
@@ -97,4 +98,38 @@ test("replays the dead delivery from the event page; the receiver, now healthy, 
   expect(failing.requests.length).toBeGreaterThan(before);
   expect(JSON.parse(failing.requests.at(-1)!.body).data.order_id).toBe(publisherId);
   await shot(page, "event-detail");
+});
+
+test("an event forwarded from an integration names its inbound source, which links back to it", async ({ request }) => {
+  const integration = await callApi<{ id: string; webhook_secret: string }>(request, "POST", "/api/integrations", {
+    name: `E2E POS ${run}`,
+    source_system: "pawoon",
+    user_id: `e2e-${run}`,
+    forward_as: "pos",
+  });
+  const raw = JSON.stringify({ event: "transaction.created", data: { transaction_id: `trx-${run}`, total: 99000 } });
+  const signature = "sha256=" + createHmac("sha256", Buffer.from(integration.webhook_secret, "utf8")).update(raw).digest("hex");
+  const received = await request.post(`/v1/integrations/webhooks/pawoon/e2e-${run}`, { data: raw, headers: { "content-type": "application/json", "x-webhook-signature": signature } });
+  expect(received.status()).toBe(200);
+  const inboundId = (await received.json()).internal_id as string;
+  // The embedded engine processes it and forwards it as an outbound event.
+  let eventId = "";
+  await expect
+    .poll(async () => {
+      const events = await callApi<{ id: string; outbound_events: { id: string }[] }[]>(request, "GET", `/api/integrations/${integration.id}/events`);
+      eventId = events.find((e) => e.id === inboundId)?.outbound_events[0]?.id ?? "";
+      return eventId;
+    }, { timeout: 30_000 })
+    .toMatch(/^evt_/);
+
+  await page.goto(`/events/${eventId}`);
+  await expect(page.getByRole("heading", { name: "transaction.created", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Source" })).toBeVisible();
+  await expect(page.getByText(inboundId, { exact: true })).toBeVisible();
+  await shot(page, "event-detail-forwarded");
+  await page.getByRole("link", { name: `E2E POS ${run}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/integrations\\?integration=${integration.id}`));
+  await expect(page.getByRole("heading", { name: `Received by E2E POS ${run}` })).toBeVisible();
+  await page.getByRole("link", { name: `→ published transaction.created (${eventId})` }).click();
+  await expect(page).toHaveURL(new RegExp(`/events/${eventId}`));
 });
