@@ -133,3 +133,16 @@ test("an event forwarded from an integration names its inbound source, which lin
   await page.getByRole("link", { name: `→ published transaction.created (${eventId})` }).click();
   await expect(page).toHaveURL(new RegExp(`/events/${eventId}`));
 });
+
+test("the Events page and the event page fit a phone's width", async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.goto("/events");
+  await expect(page.getByRole("table", { name: "Events" }).getByRole("row").filter({ hasText: publisherId })).toBeVisible();
+  expect(await overflow()).toBeLessThanOrEqual(0);
+  await shot(page, "events-mobile");
+  await page.goto(`/events/${publisherId}`);
+  await expect(page.getByRole("table", { name: "Deliveries" })).toBeVisible();
+  expect(await overflow()).toBeLessThanOrEqual(0);
+  await shot(page, "event-detail-mobile");
+});
