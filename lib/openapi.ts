@@ -10,6 +10,7 @@ import { deliveriesQuery, logsQuery } from "@/lib/delivery/delivery-log";
 import { checkEndpointInput, endpointCheckJson } from "@/lib/delivery/endpoint-check";
 import { replayInput, replayPreviewJson } from "@/lib/delivery/replay";
 import { sendTestInput } from "@/lib/delivery/send-test";
+import { eventsQuery } from "@/lib/events/event-browser";
 import { publishEventInput } from "@/lib/events/publish";
 import {
   createIntegrationInput,
@@ -154,8 +155,17 @@ const paths: ZodOpenApiPathsObject = {
   "/api/v1/webhooks/{id}/logs": {
     get: withId(bare("The webhook's attempts, newest first (seed 003)", z.object({ logs: z.array(auraconnectLogJson) }), { query: auraconnectLogsQuery })),
   },
-  "/api/events": { post: op("Publish an event; 202 with the deliveries it created (200 for a repeated id)", { body: publishEventInput, status: 202 }) },
-  "/api/events/{id}": { get: withId(op("An event (by Hookrelay's or the publisher's id) and its deliveries", { portal: "view" })) },
+  "/api/events": {
+    get: op("The event browser: the account's events newest first with their fan-out counts; filters `type`, `status`, `webhook_id`, `since`, `until`", {
+      list: true,
+      query: eventsQuery,
+      portal: "view",
+    }),
+    post: op("Publish an event; 202 with the deliveries it created (200 for a repeated id)", { body: publishEventInput, status: 202 }),
+  },
+  "/api/events/{id}": {
+    get: withId(op("An event (by Hookrelay's or the publisher's id): its payload, each delivery with its webhook, last response and dead letter, and its inbound `source`", { portal: "view" })),
+  },
   "/api/event-types": { get: op("The event catalog, with an example payload per type", { portal: "view" }) },
   "/api/integrations": {
     get: op("List inbound integrations", { list: true, query: integrationListQuery }),

@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useState } from "react";
 import type { InboundEvent, Integration } from "@/components/api-types";
 import { useApiList, useApiMutation } from "@/components/use-api";
@@ -59,7 +60,13 @@ export function InboundEvents({ integration }: { integration: Integration }) {
             <Td>
               <StatusBadge status={e.status} />
             </Td>
-            <EventCell type={e.event} id={e.id} />
+            <EventCell type={e.event} id={e.id}>
+              {e.outbound_events?.map((o) => (
+                <Link key={o.id} href={`/events/${encodeURIComponent(o.id)}`} className="block font-mono text-[11px] text-indigo-700 hover:underline">
+                  → published {o.type} ({o.id})
+                </Link>
+              ))}
+            </EventCell>
             <Td className="tabular-nums">{e.attempts}</Td>
             <Td className="text-slate-500">
               <RelativeTime iso={e.received_at} />

@@ -1,4 +1,5 @@
 "use client";
+import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import type { Integration } from "@/components/api-types";
 import { useApiMutation, useApiQuery } from "@/components/use-api";
@@ -21,7 +22,10 @@ const COLUMNS = ["Integration", "Receive URL", "Status", "Received", "Created", 
 export function IntegrationsPage() {
   const list = useApiQuery<Integration[]>("/api/integrations?limit=100", { refetchInterval: 10_000 });
   const [creating, setCreating] = useState(false);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // `?integration=<id>` (the event browser's link to an event's source) opens that integration's events until another is picked.
+  const linked = useSearchParams().get("integration");
+  const [picked, setSelectedId] = useState<string | null | undefined>(undefined);
+  const selectedId = picked === undefined ? linked : picked;
   const [deleting, setDeleting] = useState<Integration | null>(null);
   const toggle = useApiMutation((api, i: Integration) => api.patch<Integration>(`/api/integrations/${i.id}`, { is_active: !i.is_active }));
   const remove = useApiMutation((api, i: Integration) => api.del(`/api/integrations/${i.id}`), {

@@ -7,6 +7,7 @@ import { cn } from "@/components/ui/cn";
 const links = [
   { href: "/dashboard", label: "Dashboard" },
   { href: "/webhooks", label: "Webhooks" },
+  { href: "/events", label: "Events" },
   { href: "/integrations", label: "Integrations" },
   { href: "/api-keys", label: "API keys" },
 ];

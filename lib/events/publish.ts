@@ -60,6 +60,8 @@ export interface PublishOptions {
    * minute from now, so the dispatcher only steps in if the caller dies before attempting.
    */
   callerAttempts?: boolean;
+  /** The inbound event this one is forwarded from (its lineage, shown by the event browser). */
+  source?: { integrationId: string; inboundEventId: string };
 }
 
 export interface PublishResult {
@@ -84,11 +86,11 @@ const ACCOUNTS_WEBHOOKS = `SELECT id, account_id AS "accountId", events, filters
 const CHOSEN_WEBHOOKS = `SELECT id, events, filters FROM webhooks WHERE account_id = $1 AND id = ANY($2::text[])`;
 const STORE_EVENTS = `
   WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::boolean[])
-      AS i(id, account_id, external_id, type, data, is_test, created_at, next_attempt_at, notify)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::boolean[], $14::text[], $15::text[])
+      AS i(id, account_id, external_id, type, data, is_test, created_at, next_attempt_at, notify, source_integration_id, source_inbound_event_id)
   ), event AS (
-    INSERT INTO events (id, account_id, external_id, type, data, is_test, created_at)
-    SELECT id, account_id, external_id, type, data::json, is_test, created_at AT TIME ZONE 'UTC' FROM input
+    INSERT INTO events (id, account_id, external_id, type, data, is_test, created_at, source_integration_id, source_inbound_event_id)
+    SELECT id, account_id, external_id, type, data::json, is_test, created_at AT TIME ZONE 'UTC', source_integration_id, source_inbound_event_id FROM input
     ON CONFLICT (account_id, external_id) DO NOTHING
     RETURNING id
   ), deliveries AS (
@@ -151,6 +153,8 @@ const storeEvent = batched(
         batch.flatMap((n) => n.deliveries.map((d) => d.webhookId)),
         batch.flatMap((n) => n.deliveries.map(() => n.event.id)),
         deliveryAnnouncement(batch.flatMap((n) => (n.notify ? n.deliveries.map((d) => d.webhookId) : []))),
+        batch.map((n) => n.event.sourceIntegrationId),
+        batch.map((n) => n.event.sourceInboundEventId),
       ],
     });
     const created = new Set(rows[0].created);
@@ -172,7 +176,17 @@ export async function publishEvent(
     ? (await sql().query<CandidateWebhook>({ name: "hookrelay_chosen_webhooks", text: CHOSEN_WEBHOOKS, values: [accountId, options.webhookIds] })).rows
     : await activeWebhooksOf(accountId);
   const data = JSON.parse(json) as Prisma.JsonValue;
-  const event: Event = { id: newId("evt"), accountId, externalId: input.id ?? null, type: input.type, data, isTest: options.isTest ?? false, createdAt: new Date() };
+  const event: Event = {
+    id: newId("evt"),
+    accountId,
+    externalId: input.id ?? null,
+    type: input.type,
+    data,
+    isTest: options.isTest ?? false,
+    createdAt: new Date(),
+    sourceIntegrationId: options.source?.integrationId ?? null,
+    sourceInboundEventId: options.source?.inboundEventId ?? null,
+  };
   const deliveries = webhooks
     .filter((w) => options.webhookIds !== undefined || webhookReceives(w, { type: event.type, data }))
     .map((w) => ({ id: newId("dlv"), webhookId: w.id }));

@@ -21,10 +21,35 @@ export async function listInboundEvents(integrationId: string, query: InboundEve
     where.OR = [{ receivedAt: { lt: anchor.receivedAt } }, { receivedAt: anchor.receivedAt, id: { lt: anchor.id } }];
   }
   const rows = await db().inboundEvent.findMany({ where, orderBy: [{ receivedAt: "desc" }, { id: "desc" }], take: query.limit + 1 });
-  return toPage(rows, query.limit);
+  const page = toPage(rows, query.limit);
+  const produced = await outboundEventsOf(page.items);
+  return { ...page, items: page.items.map((e) => ({ ...e, outboundEvents: produced.get(e.id) ?? [] })) };
 }
 
-export function toInboundEventJson(e: InboundEvent) {
+export interface OutboundEventRef {
+  id: string;
+  externalId: string | null;
+  type: string;
+}
+
+/** The outbound events each inbound event was forwarded as (its lineage), for one page. */
+async function outboundEventsOf(inbound: Pick<InboundEvent, "id" | "accountId">[]): Promise<Map<string, OutboundEventRef[]>> {
+  const byInbound = new Map<string, OutboundEventRef[]>();
+  if (inbound.length === 0) return byInbound;
+  const events = await db().event.findMany({
+    where: { accountId: inbound[0].accountId, sourceInboundEventId: { in: inbound.map((e) => e.id) } },
+    select: { id: true, externalId: true, type: true, sourceInboundEventId: true },
+    orderBy: { createdAt: "asc" },
+  });
+  for (const { sourceInboundEventId, ...event } of events) {
+    const list = byInbound.get(sourceInboundEventId!) ?? [];
+    list.push(event);
+    byInbound.set(sourceInboundEventId!, list);
+  }
+  return byInbound;
+}
+
+export function toInboundEventJson(e: InboundEvent & { outboundEvents?: OutboundEventRef[] }) {
   return {
     id: e.id,
     event: e.eventType,
@@ -37,6 +62,8 @@ export function toInboundEventJson(e: InboundEvent) {
     dead_at: e.deadAt?.toISOString() ?? null,
     replayed_at: e.replayedAt?.toISOString() ?? null,
     payload: e.payload,
+    /** The events Hookrelay published from it (`forward_as`); each opens in the event browser. */
+    outbound_events: (e.outboundEvents ?? []).map((o) => ({ id: o.id, external_id: o.externalId, type: o.type })),
   };
 }
 

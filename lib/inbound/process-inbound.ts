@@ -64,7 +64,8 @@ export function validateInboundPayload(eventType: string, payload: unknown): Rec
  */
 async function forwardInboundEvent(due: DueInboundEvent, data: Record<string, unknown>) {
   const source = { source_system: due.sourceSystem, user_id: due.userId, integration_id: due.integrationId, forward_as: due.forwardAs };
-  const published = await publishEventIdempotently(due.accountId, { id: `inbound_${due.id}`, type: due.eventType, data: { ...data, _source: source } }).catch(
+  const lineage = { source: { integrationId: due.integrationId, inboundEventId: due.id } };
+  const published = await publishEventIdempotently(due.accountId, { id: `inbound_${due.id}`, type: due.eventType, data: { ...data, _source: source } }, lineage).catch(
     (error: unknown) => {
       // A refusal (e.g. data over 256 KB) is about this event; anything else is ours and is logged.
       throw error instanceof ApiError ? new InboundProcessingError(`forwarding as an outbound event failed: ${error.message}`) : error;

@@ -215,6 +215,9 @@ describe("account B calling with account A's ids", () => {
       `/api/webhooks/${b.deadWebhookId}/replay?cursor=${a.deadLetterId}`,
       `/api/webhooks?cursor=${a.webhookId}`,
       `/api/integrations?cursor=${a.integrationId}`,
+      `/api/events?limit=100`,
+      `/api/events?status=failed&limit=100`,
+      `/api/events?type=order.created&limit=100`,
     ]) {
       const res = await api.get(path, { key: b.key });
       expect(res.status, path).toBe(200);
@@ -223,6 +226,8 @@ describe("account B calling with account A's ids", () => {
     // An inbound-events cursor from another integration is refused, not followed.
     const events = await api.get(`/api/integrations/${b.integrationId}/events?cursor=${a.inboundEventId}`, { key: b.key });
     expect(events.status).toBe(422);
+    // The event browser filtered by A's webhook: that webhook is not found for B.
+    expect((await api.get(`/api/events?webhook_id=${a.webhookId}`, { key: b.key })).status).toBe(404);
   });
 
   it("the inbound receiver refuses A's path signed with B's secret", async () => {

@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
 import { ok } from "@/lib/http/responses";
-import { getEventWithDeliveries, toEventDetailJson } from "@/lib/events/event-detail";
+import { getEventDetail, toEventDetailJson } from "@/lib/events/event-detail";
 
-export const GET = route({ portal: "view" }, async ({ account, params }) => ok(toEventDetailJson(await getEventWithDeliveries(account.id, params.id))));
+export const GET = route({ portal: "view" }, async ({ account, params }) => ok(toEventDetailJson(await getEventDetail(account.id, params.id))));
