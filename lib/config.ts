@@ -29,6 +29,7 @@ const envSchema = z.object({
   AUTO_DISABLE_AFTER_DAYS: z.coerce.number().positive().default(5),
   DELIVERY_CONCURRENCY: z.coerce.number().int().positive().default(128),
   DELIVERY_CONCURRENCY_PER_WEBHOOK: z.coerce.number().int().positive().default(64),
+  RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
 });
 
 export type Config = ReturnType<typeof parseConfig>;
@@ -56,6 +57,8 @@ function parseConfig(env: NodeJS.ProcessEnv) {
     /** Requests the embedded engine has in flight at most, in all and to one webhook. */
     deliveryConcurrency: e.DELIVERY_CONCURRENCY,
     deliveryConcurrencyPerWebhook: e.DELIVERY_CONCURRENCY_PER_WEBHOOK,
+    /** Days of delivery history kept (dead letters and pending work are kept regardless). */
+    retentionDays: e.RETENTION_DAYS,
   } as const;
 }
 

@@ -1,0 +1,152 @@
+// Partition maintenance for the attempts table, partitioned by UTC day on created_at
+// (migration 0012). Retention drops a whole day at once instead of deleting it row by row;
+// docs/operations.md says what is kept and why the locks are what they are.
+//
+// - `attempts_pYYYYMMDD` holds one UTC day. Days are created a week ahead.
+// - `attempts_default` holds what no day covers: the attempts retention keeps after their day
+//   is dropped (of dead letters and pending deliveries), and any row written for a day that
+//   has no partition yet (after weeks switched off). Creating that day moves them out.
+// Every step is its own short transaction, with a lock timeout so a busy table makes it give
+// up (and try again on the next run) rather than queue everyone behind it.
+import type { ClientBase } from "pg";
+
+const DAY_MS = 24 * 3600 * 1000;
+/** Days created ahead of today: maintenance runs daily, so a week leaves room for missed runs. */
+export const PARTITION_DAYS_AHEAD = 7;
+/** How long one step waits for its table locks before giving up until the next run. */
+const LOCK_TIMEOUT = "3s";
+// Any constant works; it only has to be the same for every Hookrelay process.
+const MAINTENANCE_LOCK_KEY = 724_311_987;
+const NAME = /^attempts_p(\d{4})(\d{2})(\d{2})$/;
+
+/** The UTC day (midnight) that `at` falls in. */
+export function utcDay(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+}
+
+export function attemptPartitionName(day: Date): string {
+  return `attempts_p${day.toISOString().slice(0, 10).replaceAll("-", "")}`;
+}
+
+/** The day partitions that exist, oldest first, by their UTC day. */
+export async function attemptPartitions(client: ClientBase): Promise<{ name: string; day: Date }[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT c.relname::text AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'attempts'::regclass`,
+  );
+  return rows
+    .flatMap(({ name }) => {
+      const m = NAME.exec(name);
+      return m ? [{ name, day: new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) }] : [];
+    })
+    .sort((a, b) => a.day.getTime() - b.day.getTime());
+}
+
+async function inTransaction<T>(client: ClientBase, work: () => Promise<T>): Promise<T> {
+  await client.query("BEGIN");
+  try {
+    await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+    const result = await work();
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK");
+    throw error;
+  }
+}
+
+/**
+ * Creates the partition of one day, moving into it any row the default partition caught for
+ * that day. Built apart and attached: ATTACH locks the parent less than CREATE … PARTITION OF.
+ * `deliveries` is locked first, in the order the attempt-recording statement takes them, so
+ * the two wait for each other instead of deadlocking (attaching clones the foreign key).
+ */
+async function createDayPartition(client: ClientBase, day: Date): Promise<number> {
+  const name = attemptPartitionName(day);
+  const [from, to] = [day.toISOString(), new Date(day.getTime() + DAY_MS).toISOString()];
+  return inTransaction(client, async () => {
+    await client.query("LOCK TABLE deliveries IN SHARE ROW EXCLUSIVE MODE");
+    await client.query(`CREATE TABLE "${name}" (LIKE attempts INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+    const moved = await client.query(
+      `WITH moved AS (DELETE FROM attempts_default WHERE created_at >= $1::timestamptz AT TIME ZONE 'UTC' AND created_at < $2::timestamptz AT TIME ZONE 'UTC' RETURNING *)
+       INSERT INTO "${name}" SELECT * FROM moved`,
+      [from, to],
+    );
+    await client.query(`ALTER TABLE attempts ATTACH PARTITION "${name}" FOR VALUES FROM ('${from.slice(0, 10)}') TO ('${to.slice(0, 10)}')`);
+    return moved.rowCount ?? 0;
+  });
+}
+
+/**
+ * Drops one day's partition, first copying the attempts retention keeps (of deliveries that
+ * did not succeed) into the default partition. The copy is read before the drop takes its
+ * locks: a delivery only ever leaves `pending`, so a row kept then is still kept at the drop.
+ * A plain DROP of the attached partition locks `attempts` briefly but not `deliveries`;
+ * DETACH (CONCURRENTLY is not allowed beside a default partition) then DROP would lock both.
+ */
+async function dropDayPartition(client: ClientBase, name: string): Promise<number> {
+  return inTransaction(client, async () => {
+    await client.query(
+      `CREATE TEMP TABLE kept_attempts ON COMMIT DROP AS
+       SELECT a.* FROM "${name}" a WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = a.delivery_id AND d.status <> 'succeeded')`,
+    );
+    await client.query(`DROP TABLE "${name}"`);
+    // With the day's partition gone, these rows route to the default partition.
+    const kept = await client.query("INSERT INTO attempts SELECT * FROM kept_attempts");
+    return kept.rowCount ?? 0;
+  });
+}
+
+export interface PartitionMaintenance {
+  created: string[];
+  dropped: string[];
+  /** Rows moved out of the default partition into days created now. */
+  movedFromDefault: number;
+  /** Attempts of dropped days kept in the default partition (dead letters', pending work's). */
+  keptAttempts: number;
+}
+
+/**
+ * Holds the maintenance lock on `client`'s session for `work`, or returns null at once when
+ * another instance holds it, so two instances never maintain (or purge) at the same time.
+ */
+export async function withMaintenanceLock<T>(client: ClientBase, work: () => Promise<T>): Promise<T | null> {
+  const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [MAINTENANCE_LOCK_KEY]);
+  if (!rows[0].locked) return null;
+  try {
+    return await work();
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [MAINTENANCE_LOCK_KEY]);
+  }
+}
+
+export interface MaintenanceOptions {
+  now?: Date;
+  /** Days whose every moment is before this go; omit to only create partitions (at start). */
+  olderThan?: Date;
+  daysAhead?: number;
+}
+
+/**
+ * Creates the day partitions from today to `daysAhead` days ahead, then, given `olderThan`,
+ * drops the days entirely before it. The caller holds the maintenance lock
+ * (`withMaintenanceLock`) and `client` for the duration.
+ */
+export async function maintainAttemptPartitions(client: ClientBase, { now = new Date(), olderThan, daysAhead = PARTITION_DAYS_AHEAD }: MaintenanceOptions = {}) {
+  const done: PartitionMaintenance = { created: [], dropped: [], movedFromDefault: 0, keptAttempts: 0 };
+  const existing = await attemptPartitions(client);
+  // Creating comes first: a missing day is an insert into the default partition, a late drop only a day's wait.
+  const have = new Set(existing.map((p) => p.name));
+  for (let i = 0; i <= daysAhead; i++) {
+    const day = new Date(utcDay(now).getTime() + i * DAY_MS);
+    if (have.has(attemptPartitionName(day))) continue;
+    done.movedFromDefault += await createDayPartition(client, day);
+    done.created.push(attemptPartitionName(day));
+  }
+  if (olderThan) {
+    for (const p of existing.filter((p) => p.day.getTime() + DAY_MS <= olderThan.getTime())) {
+      done.keptAttempts += await dropDayPartition(client, p.name);
+      done.dropped.push(p.name);
+    }
+  }
+  return done;
+}
