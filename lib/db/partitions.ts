@@ -8,7 +8,7 @@
 //   has no partition yet (after weeks switched off). Creating that day moves them out.
 // Every step is its own short transaction, with a lock timeout so a busy table makes it give
 // up (and try again on the next run) rather than queue everyone behind it.
-import type { ClientBase } from "pg";
+import { Client, type ClientBase } from "pg";
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Days created ahead of today: maintenance runs daily, so a week leaves room for missed runs. */
@@ -149,4 +149,19 @@ export async function maintainAttemptPartitions(client: ClientBase, { now = new 
     }
   }
   return done;
+}
+
+/**
+ * At start, before anything records an attempt: today's partition and the week ahead, so an
+ * instance switched off for weeks does not write today into the default partition until its
+ * first daily run. Skipped if another instance is maintaining them right now.
+ */
+export async function prepareAttemptPartitions(databaseUrl: string, now = new Date()): Promise<PartitionMaintenance | null> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await withMaintenanceLock(client, () => maintainAttemptPartitions(client, { now }));
+  } finally {
+    await client.end();
+  }
 }
