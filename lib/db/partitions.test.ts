@@ -95,6 +95,27 @@ describe("attempt partitions", () => {
     expect(created.sort()).toEqual([...Array(8).keys()].map((i) => attemptPartitionName(daysFromToday(60 + i))));
   });
 
+  it("returns the kept attempts a crash left set aside between a drop and their return, unless their delivery went meanwhile", async () => {
+    const old = new Date(daysFromToday(-45).getTime() + 3600 * 1000);
+    const client = await connected();
+    try {
+      const row = (id: string, deliveryId: string) =>
+        client.query(
+          `INSERT INTO attempts_purge_staging (id, account_id, delivery_id, webhook_id, event_id, event_type, attempt_number, status, response_time_ms, request_headers, created_at)
+           VALUES ($1, $2, $3, $4, $5, 'order.created', 1, 'failed', 5, '{}', $6::timestamptz AT TIME ZONE 'UTC')`,
+          [id, delivery.accountId, deliveryId, delivery.webhookId, delivery.eventId, old.toISOString()],
+        );
+      await row("att_set_aside", delivery.id);
+      await row("att_orphan", "dlv_deleted_meanwhile");
+    } finally {
+      await client.end();
+    }
+    expect((await prepareAttemptPartitions(config().databaseUrl!))?.keptAttempts).toBe(1);
+    expect(await partitionOf("att_set_aside")).toBe("attempts_default");
+    expect(await db().attempt.count({ where: { id: "att_orphan" } })).toBe(0);
+    expect(await db().$queryRaw`SELECT 1 FROM attempts_purge_staging`).toEqual([]);
+  });
+
   it("lets a query over one hour read only that day's partition", async () => {
     const from = new Date(today().getTime() + 12 * 3600 * 1000);
     const plan = await db().$queryRawUnsafe<{ "QUERY PLAN": string }[]>(

@@ -77,22 +77,36 @@ async function createDayPartition(client: ClientBase, day: Date): Promise<number
 }
 
 /**
- * Drops one day's partition, first copying the attempts retention keeps (of deliveries that
- * did not succeed) into the default partition. The copy is read before the drop takes its
- * locks: a delivery only ever leaves `pending`, so a row kept then is still kept at the drop.
- * A plain DROP of the attached partition locks `attempts` briefly but not `deliveries`;
- * DETACH (CONCURRENTLY is not allowed beside a default partition) then DROP would lock both.
+ * Drops one day's partition, keeping the attempts retention keeps (of deliveries that did not
+ * succeed): they are set aside before the drop, in its transaction, and go back (into the
+ * default partition) in the next, so the lock the drop takes on `attempts` is held for
+ * milliseconds, not for the writing of the kept rows. A plain DROP of the attached partition
+ * locks `attempts` but not `deliveries`; DETACH (CONCURRENTLY is not allowed beside a default
+ * partition) then DROP would lock both.
  */
 async function dropDayPartition(client: ClientBase, name: string): Promise<number> {
-  return inTransaction(client, async () => {
+  await inTransaction(client, async () => {
     await client.query(
-      `CREATE TEMP TABLE kept_attempts ON COMMIT DROP AS
+      `INSERT INTO attempts_purge_staging
        SELECT a.* FROM "${name}" a WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = a.delivery_id AND d.status <> 'succeeded')`,
     );
     await client.query(`DROP TABLE "${name}"`);
-    // With the day's partition gone, these rows route to the default partition.
-    const kept = await client.query("INSERT INTO attempts SELECT * FROM kept_attempts");
-    return kept.rowCount ?? 0;
+  });
+  return returnKeptAttempts(client);
+}
+
+/**
+ * Moves the attempts set aside by a drop into `attempts`, where no day partition covers them
+ * any more, so they land in the default partition; also after a crash between the two steps.
+ * Those whose delivery was deleted meanwhile went with it.
+ */
+async function returnKeptAttempts(client: ClientBase): Promise<number> {
+  return inTransaction(client, async () => {
+    const { rowCount } = await client.query(
+      `WITH kept AS (DELETE FROM attempts_purge_staging RETURNING *)
+       INSERT INTO attempts SELECT k.* FROM kept k WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = k.delivery_id)`,
+    );
+    return rowCount ?? 0;
   });
 }
 
@@ -132,7 +146,8 @@ export interface MaintenanceOptions {
  * (`withMaintenanceLock`) and `client` for the duration.
  */
 export async function maintainAttemptPartitions(client: ClientBase, { now = new Date(), olderThan, daysAhead = PARTITION_DAYS_AHEAD }: MaintenanceOptions = {}) {
-  const done: PartitionMaintenance = { created: [], dropped: [], movedFromDefault: 0, keptAttempts: 0 };
+  // What a crash left set aside first.
+  const done: PartitionMaintenance = { created: [], dropped: [], movedFromDefault: 0, keptAttempts: await returnKeptAttempts(client) };
   const existing = await attemptPartitions(client);
   // Creating comes first: a missing day is an insert into the default partition, a late drop only a day's wait.
   const have = new Set(existing.map((p) => p.name));

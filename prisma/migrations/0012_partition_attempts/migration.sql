@@ -40,6 +40,11 @@ ALTER TABLE "attempts" ADD CONSTRAINT "attempts_delivery_id_fkey" FOREIGN KEY ("
 
 CREATE TABLE "attempts_default" PARTITION OF "attempts" DEFAULT;
 
+-- Where the purge sets aside the attempts it keeps from a day it drops, between the drop and
+-- their return to the default partition (lib/db/partitions.ts): in a table, so a crash in
+-- between loses none of them.
+CREATE TABLE "attempts_purge_staging" (LIKE "attempts");
+
 -- One partition per UTC day from the oldest stored attempt within the default retention
 -- (30 days) to a week ahead; older rows go to the default partition. The app's partition
 -- maintenance keeps this up from here on, with the configured RETENTION_DAYS.
