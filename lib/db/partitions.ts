@@ -4,8 +4,9 @@
 //
 // - `attempts_pYYYYMMDD` holds one UTC day. Days are created a week ahead.
 // - `attempts_default` holds what no day covers: the attempts retention keeps after their day
-//   is dropped (of dead letters and pending deliveries), and any row written for a day that
-//   has no partition yet (after weeks switched off). Creating that day moves them out.
+//   is dropped (of dead letters and pending deliveries; `attempts_purge_staging` holds them in
+//   between), and any row written for a day that has no partition yet (after weeks switched
+//   off). Creating that day moves them out.
 // Every step is its own short transaction, with a lock timeout so a busy table makes it give
 // up (and try again on the next run) rather than queue everyone behind it.
 import { Client, type ClientBase } from "pg";
