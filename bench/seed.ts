@@ -4,6 +4,7 @@
 // stats rollups of the attempts are what recording them would have left.
 import { randomBytes } from "node:crypto";
 import type { Client, Pool } from "pg";
+import { maintainAttemptPartitions, withMaintenanceLock } from "@/lib/db/partitions";
 import { rollUpAttemptsSql } from "@/lib/stats/attempt-rollups";
 
 type Sql = Pick<Client | Pool, "query">;
@@ -101,6 +102,8 @@ export async function seedAttemptHistory(sql: Client, input: AttemptHistoryInput
   await sql.query("SET session_replication_role = replica").catch(() => {});
   const tag = runTag();
   const days = input.days ?? 7;
+  // The day partitions an instance running all those days would have made (lib/db/partitions.ts).
+  await withMaintenanceLock(sql, () => maintainAttemptPartitions(sql, { now: new Date(Date.now() - days * 24 * 3600 * 1000), daysAhead: days }));
   const eventId = `evt_hist_${tag}`;
   await sql.query(`INSERT INTO events (id, account_id, type, data) VALUES ($1, $2, 'order.created', '{"order_id":"ord_1"}')`, [eventId, input.accountId]);
   for (let from = 1; from <= input.attempts; from += CHUNK) {

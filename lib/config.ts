@@ -30,6 +30,7 @@ const envSchema = z.object({
   DELIVERY_CONCURRENCY: z.coerce.number().int().positive().default(128),
   DELIVERY_CONCURRENCY_PER_WEBHOOK: z.coerce.number().int().positive().default(64),
   PORTAL_FRAME_ANCESTORS: z.string().default("").transform(parseFrameAncestors),
+  RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
 });
 
 // A CSP source expression for an origin: scheme, host (a leading `*.` allowed), optional port,
@@ -72,6 +73,8 @@ function parseConfig(env: NodeJS.ProcessEnv) {
     deliveryConcurrencyPerWebhook: e.DELIVERY_CONCURRENCY_PER_WEBHOOK,
     /** Origins allowed to frame the merchant portal (CSP frame-ancestors); empty: none but our own. */
     portalFrameAncestors: e.PORTAL_FRAME_ANCESTORS,
+    /** Days of delivery history kept (dead letters and pending work are kept regardless). */
+    retentionDays: e.RETENTION_DAYS,
   } as const;
 }
 

@@ -16,7 +16,7 @@ describe("purge-old-history (cron, run by @inngest/test)", () => {
 
     const { result, error, ctx } = await new InngestTestEngine({ function: purgeHistory }).execute();
     expect(error).toBeUndefined();
-    expect(result).toEqual({ attempts: 0, events: 1, inboundEvents: 0, rollups: 0 });
+    expect(result).toMatchObject({ ran: true, attempts: 0, events: 1, inboundEvents: 0, rollups: 0 });
     expect(ctx.step.run).toHaveBeenCalledWith("purge-old-history", expect.any(Function));
     expect(await db().event.count({ where: { id: { in: [old.id, kept.id] } } })).toBe(1);
     expect(await db().event.findUnique({ where: { id: kept.id } })).not.toBeNull();

@@ -1,5 +1,6 @@
-// Once a day: delete delivery history older than the retention period (30 days), keeping
-// dead letters and everything that belongs to them (lib/delivery/retention.ts).
+// Once a day: purge delivery history older than RETENTION_DAYS, keeping dead letters and
+// everything that belongs to them, and keep the attempts' day partitions a week ahead
+// (lib/delivery/retention.ts, lib/db/partitions.ts). One instance runs it at a time.
 import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { purgeOldHistory, retentionCutoff } from "@/lib/delivery/retention";

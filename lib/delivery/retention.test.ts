@@ -1,12 +1,16 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db/client";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { config, resetConfig } from "@/lib/config";
+import { db, sql } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
-import { purgeOldHistory, retentionCutoff, RETENTION_DAYS, rollupCutoff, ROLLUP_RETENTION_DAYS } from "@/lib/delivery/retention";
+import { attemptPartitionName, attemptPartitions, maintainAttemptPartitions, utcDay, withMaintenanceLock } from "@/lib/db/partitions";
+import { purgeOldHistory, retentionCutoff, rollupCutoff, ROLLUP_RETENTION_DAYS, type PurgeResult } from "@/lib/delivery/retention";
 import { api } from "@/lib/testing/api";
 import { newAccount } from "@/lib/testing/fixtures";
 
 const DAY = 24 * 3600 * 1000;
 const daysAgo = (n: number) => new Date(Date.now() - n * DAY);
+/** The rows a purge deleted one by one. */
+const deleted = ({ attempts, events, inboundEvents, rollups }: PurgeResult) => ({ attempts, events, inboundEvents, rollups });
 
 let accountId: string;
 let webhookIds: [string, string];
@@ -60,6 +64,22 @@ async function inbound(status: "processed" | "dead" | "pending", receivedAt: Dat
   });
 }
 
+/** The partition that holds attempt `id`. */
+async function partitionOf(id: string): Promise<string> {
+  const [row] = await db().$queryRaw<{ partition: string }[]>`SELECT tableoid::regclass::text AS partition FROM attempts WHERE id = ${id}`;
+  return row.partition;
+}
+
+/** Runs `work` on a connection of its own, returned to nobody afterwards. */
+async function onOwnConnection<T>(work: (client: import("pg").PoolClient) => Promise<T>): Promise<T> {
+  const client = await sql().connect();
+  try {
+    return await work(client);
+  } finally {
+    client.release(true);
+  }
+}
+
 const exists = {
   event: async (id: string) => (await db().event.count({ where: { id } })) === 1,
   delivery: async (id: string) => (await db().delivery.count({ where: { id } })) === 1,
@@ -68,9 +88,26 @@ const exists = {
 };
 
 describe("purgeOldHistory", () => {
-  it(`keeps ${RETENTION_DAYS} days: the cutoff is that long ago`, () => {
+  afterEach(() => {
+    delete process.env.RETENTION_DAYS;
+    resetConfig();
+  });
+
+  it("keeps 30 days by default: the cutoff is that long ago", () => {
     const now = new Date("2026-03-31T12:00:00Z");
+    expect(config().retentionDays).toBe(30);
     expect(retentionCutoff(now).toISOString()).toBe("2026-03-01T12:00:00.000Z");
+  });
+
+  it("keeps RETENTION_DAYS days when set, and refuses less than one", () => {
+    process.env.RETENTION_DAYS = "7";
+    resetConfig();
+    expect(retentionCutoff(new Date("2026-03-31T12:00:00Z")).toISOString()).toBe("2026-03-24T12:00:00.000Z");
+    for (const bad of ["0", "-3", "1.5", "a week"]) {
+      process.env.RETENTION_DAYS = bad;
+      resetConfig();
+      expect(() => config(), bad).toThrow(/RETENTION_DAYS/);
+    }
   });
 
   it("deletes old succeeded history and keeps dead letters, pending work and everything recent", async () => {
@@ -100,7 +137,8 @@ describe("purgeOldHistory", () => {
     const recentProcessed = await inbound("processed", daysAgo(1));
 
     const result = await purgeOldHistory(retentionCutoff());
-    expect(result).toEqual({ attempts: 2, events: 2, inboundEvents: 1, rollups: 0 });
+    expect(result.ran).toBe(true);
+    expect(deleted(result)).toEqual({ attempts: 2, events: 2, inboundEvents: 1, rollups: 0 });
 
     expect(await exists.event(delivered.id)).toBe(false);
     expect(await exists.delivery(deliveredD.deliveryId)).toBe(false);
@@ -129,7 +167,7 @@ describe("purgeOldHistory", () => {
     expect(await exists.inbound(recentProcessed.id)).toBe(true);
 
     // Nothing left to purge: a second run deletes nothing.
-    expect(await purgeOldHistory(retentionCutoff())).toEqual({ attempts: 0, events: 0, inboundEvents: 0, rollups: 0 });
+    expect(deleted(await purgeOldHistory(retentionCutoff()))).toEqual({ attempts: 0, events: 0, inboundEvents: 0, rollups: 0 });
   });
 
   it("deletes a backlog in bounded batches until none is left", async () => {
@@ -138,7 +176,7 @@ describe("purgeOldHistory", () => {
       const e = await event(daysAgo(50));
       old.push({ event: e, ...(await delivery(e.id, "succeeded", daysAgo(50))) });
     }
-    expect(await purgeOldHistory(retentionCutoff(), { batchSize: 2 })).toEqual({ attempts: 5, events: 5, inboundEvents: 0, rollups: 0 });
+    expect(deleted(await purgeOldHistory(retentionCutoff(), { batchSize: 2 }))).toEqual({ attempts: 5, events: 5, inboundEvents: 0, rollups: 0 });
     for (const o of old) expect(await exists.event(o.event.id)).toBe(false);
   });
 
@@ -158,11 +196,69 @@ describe("purgeOldHistory", () => {
     await db().responseTimeRollup.createMany({ data: rows.flatMap((r) => [5, 130].map((msBucket) => ({ ...r, msBucket, n: 2, sumMs: BigInt(msBucket * 2) }))) });
 
     // 3 webhooks × 2 old hours: 6 tally rows and 12 response-time rows.
-    expect(await purgeOldHistory(retentionCutoff(), { batchSize: 4 })).toEqual({ attempts: 0, events: 0, inboundEvents: 0, rollups: 18 });
+    expect(deleted(await purgeOldHistory(retentionCutoff(), { batchSize: 4 }))).toEqual({ attempts: 0, events: 0, inboundEvents: 0, rollups: 18 });
     const kept = await db().attemptRollup.findMany({ select: { hour: true } });
     expect(kept).toHaveLength(6);
     expect(kept.every((r) => r.hour >= rollupCutoff())).toBe(true);
     expect(await db().responseTimeRollup.count()).toBe(12);
     expect((await purgeOldHistory(retentionCutoff())).rollups).toBe(0);
+  });
+
+  it("drops whole days older than RETENTION_DAYS, keeping dead letters' and pending work's attempts in the default partition", async () => {
+    // Day partitions 45 to 38 days ago, as an instance running back then would have made them.
+    await onOwnConnection((client) => maintainAttemptPartitions(client, { now: daysAgo(45) }));
+    const day = attemptPartitionName(utcDay(daysAgo(40)));
+    const delivered = await event(daysAgo(40));
+    const deliveredD = await delivery(delivered.id, "succeeded", daysAgo(40));
+    const dead = await event(daysAgo(40));
+    const deadD = await delivery(dead.id, "dead", daysAgo(40));
+    const parked = await event(daysAgo(40));
+    const parkedD = await delivery(parked.id, "pending", daysAgo(40));
+    expect(await partitionOf(deliveredD.attemptId)).toBe(day);
+    expect(await partitionOf(deadD.attemptId)).toBe(day);
+    // What the earlier tests kept (in the default partition then) moved into these days too.
+    const [{ n: toKeep }] = await db().$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+      WHERE a.tableoid::regclass::text LIKE 'attempts_p%' AND a.created_at < ${utcDay(daysAgo(37))} AND d.status <> 'succeeded'`;
+    expect(toKeep).toBeGreaterThanOrEqual(2);
+
+    const result = await purgeOldHistory(retentionCutoff());
+    expect(result.partitions.dropped).toHaveLength(8);
+    expect(result.partitions.dropped).toContain(day);
+    expect(result.partitions.keptAttempts).toBe(toKeep);
+    expect((await onOwnConnection(attemptPartitions)).map((p) => p.name)).not.toContain(day);
+    // Today's partition and the week ahead stay.
+    expect((await onOwnConnection(attemptPartitions)).map((p) => p.name)).toContain(attemptPartitionName(utcDay(new Date())));
+
+    expect(await exists.attempt(deliveredD.attemptId)).toBe(false);
+    expect(await exists.event(delivered.id)).toBe(false);
+    expect(await partitionOf(deadD.attemptId)).toBe("attempts_default");
+    expect(await partitionOf(parkedD.attemptId)).toBe("attempts_default");
+    expect(await exists.event(dead.id)).toBe(true);
+    expect(await exists.event(parked.id)).toBe(true);
+
+    // Kept attempts still go with their delivery (the foreign key's ON DELETE CASCADE).
+    await db().event.delete({ where: { id: parked.id } });
+    expect(await exists.attempt(parkedD.attemptId)).toBe(false);
+    // Once a kept attempt's delivery succeeds, the next purge deletes it from the default partition.
+    const retried = await event(daysAgo(41));
+    const retriedD = await delivery(retried.id, "pending", daysAgo(41));
+    await db().delivery.update({ where: { id: retriedD.deliveryId }, data: { status: "succeeded" } });
+    expect(deleted(await purgeOldHistory(retentionCutoff()))).toEqual({ attempts: 1, events: 1, inboundEvents: 0, rollups: 0 });
+    expect(await exists.attempt(retriedD.attemptId)).toBe(false);
+  });
+
+  it("runs on one instance at a time: a purge while another holds the lock does nothing", async () => {
+    const old = await event(daysAgo(50));
+    await delivery(old.id, "succeeded", daysAgo(50));
+    const whileHeld = await onOwnConnection((client) => withMaintenanceLock(client, () => purgeOldHistory(retentionCutoff())));
+    expect(whileHeld?.ran).toBe(false);
+    expect(await exists.event(old.id)).toBe(true);
+
+    // Two at once: whichever runs purges the event once, and neither fails.
+    const both = await Promise.all([purgeOldHistory(retentionCutoff()), purgeOldHistory(retentionCutoff())]);
+    expect(both.some((r) => r.ran)).toBe(true);
+    expect(both.reduce((n, r) => n + r.events, 0)).toBe(1);
+    expect(await exists.event(old.id)).toBe(false);
   });
 });

@@ -1,24 +1,32 @@
-// History retention: delivery history older than the retention period is deleted once a day
-// (by the Inngest cron in inngest/functions/retention.ts, or the embedded engine's timer).
+// History retention: delivery history older than RETENTION_DAYS is purged once a day (by the
+// Inngest cron in inngest/functions/retention.ts, or the embedded engine's timer), by one
+// instance at a time (the partition maintenance lock, lib/db/partitions.ts).
 // What fails is kept for review and replay: dead letters, their deliveries, their attempts and
 // their events stay; so does anything still pending (a parked delivery, an inbound event
-// waiting for a retry). The hourly stats rollups (lib/stats/attempt-rollups.ts) are kept only
-// as long as the longest stats window needs them, plus a day. Raw SQL: the deletes go in
-// bounded batches so a large backlog never holds one long transaction, and Prisma's
+// waiting for a retry). Attempts go a whole day partition at a time, the kept ones copied out
+// first; the rest goes by batched deletes. The hourly stats rollups (lib/stats/attempt-rollups.ts)
+// are kept only as long as the longest stats window needs them, plus a day. Raw SQL: the deletes
+// go in bounded batches so a large backlog never holds one long transaction, and Prisma's
 // deleteMany cannot limit.
-import { db } from "@/lib/db/client";
+import { config } from "@/lib/config";
+import { db, sql } from "@/lib/db/client";
+import { maintainAttemptPartitions, withMaintenanceLock, type PartitionMaintenance } from "@/lib/db/partitions";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 /** The stats rollups (lib/stats/attempt-rollups.ts), purged alike. */
 const ROLLUP_TABLES = ["attempt_rollups", "response_time_rollups"] as const;
 
-export const RETENTION_DAYS = 30;
 /** The 7 d stats window plus a day's margin. */
 export const ROLLUP_RETENTION_DAYS = 8;
 /** Rows deleted per statement. */
 const BATCH_SIZE = 5000;
 
 export interface PurgeResult {
+  /** False when another instance was purging: this run did nothing. */
+  ran: boolean;
+  /** Day partitions of attempts dropped and created (lib/db/partitions.ts). */
+  partitions: PartitionMaintenance;
+  /** Attempts deleted row by row: those of the default partition (see lib/db/partitions.ts). */
   attempts: number;
   events: number;
   inboundEvents: number;
@@ -26,9 +34,9 @@ export interface PurgeResult {
   rollups: number;
 }
 
-/** The oldest moment still kept. */
-export function retentionCutoff(now = new Date()): Date {
-  return new Date(now.getTime() - RETENTION_DAYS * 24 * 3600 * 1000);
+/** The oldest moment still kept: RETENTION_DAYS ago. */
+export function retentionCutoff(now = new Date(), days = config().retentionDays): Date {
+  return new Date(now.getTime() - days * 24 * 3600 * 1000);
 }
 
 /** The oldest hour of stats rollups still kept. */
@@ -46,17 +54,37 @@ async function inBatches(batchSize: number, deleteBatch: () => Promise<number>):
 }
 
 /**
- * Deletes attempts, published events (with their deliveries) and processed inbound events
- * older than `olderThan`, keeping everything that belongs to a delivery that did not succeed,
- * and the stats rollups of hours before `rollupsOlderThan`.
+ * Purges history older than `olderThan`, keeping everything that belongs to a delivery that
+ * did not succeed, and the stats rollups of hours before `rollupsOlderThan`. Runs only if no
+ * other instance is purging; otherwise returns at once with `ran: false`.
  */
-export async function purgeOldHistory(olderThan: Date, { batchSize = BATCH_SIZE, rollupsOlderThan = rollupCutoff() } = {}): Promise<PurgeResult> {
+export async function purgeOldHistory(olderThan: Date, options: { batchSize?: number; rollupsOlderThan?: Date; now?: Date } = {}): Promise<PurgeResult> {
+  // A connection of its own: the maintenance lock belongs to its session.
+  const client = await sql().connect();
+  try {
+    const result = await withMaintenanceLock(client, async () => {
+      const partitions = await maintainAttemptPartitions(client, { now: options.now, olderThan });
+      return { ran: true, partitions, ...(await deleteOldRows(olderThan, options)) };
+    });
+    return result ?? { ran: false, partitions: { created: [], dropped: [], movedFromDefault: 0, keptAttempts: 0 }, attempts: 0, events: 0, inboundEvents: 0, rollups: 0 };
+  } finally {
+    // Not back to the pool: should the unlock have failed, the session's end releases the lock.
+    client.release(true);
+  }
+}
+
+/**
+ * Deletes the old attempts of the default partition (day partitions go whole, above), published
+ * events (with their deliveries) and processed inbound events older than `olderThan`, and the
+ * stats rollups of hours before `rollupsOlderThan`.
+ */
+async function deleteOldRows(olderThan: Date, { batchSize = BATCH_SIZE, rollupsOlderThan = rollupCutoff() } = {}) {
   const attempts = await inBatches(
     batchSize,
     () => db().$executeRaw`
-      DELETE FROM attempts
+      DELETE FROM attempts_default
       WHERE id IN (
-        SELECT a.id FROM attempts a
+        SELECT a.id FROM attempts_default a
         JOIN deliveries d ON d.id = a.delivery_id
         WHERE a.created_at < ${olderThan} AND d.status = 'succeeded'
         LIMIT ${batchSize})`,

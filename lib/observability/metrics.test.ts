@@ -94,7 +94,7 @@ describe("GET /api/metrics", () => {
 
     // An attempt from two hours ago has left the window.
     const oldest = await db().attempt.findFirstOrThrow({ where: { webhookId: webhook.id }, orderBy: { createdAt: "asc" } });
-    await db().attempt.update({ where: { id: oldest.id }, data: { createdAt: new Date(Date.now() - 2 * 3600_000) } });
+    await db().attempt.update({ where: { id_createdAt: { id: oldest.id, createdAt: oldest.createdAt } }, data: { createdAt: new Date(Date.now() - 2 * 3600_000) } });
     expect((await scrape()).get("hookrelay_attempt_duration_seconds_count")).toBe(5);
   });
 

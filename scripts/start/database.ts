@@ -5,6 +5,7 @@ import { Client } from "pg";
 import { startEmbeddedPostgres, withDatabase } from "@/lib/db/embedded-postgres";
 import { migrate } from "@/lib/db/migrate";
 import { redactedUrl, StartFailure } from "@/scripts/start/start-failure";
+import { prepareAttemptPartitions } from "@/lib/db/partitions";
 
 type Log = (message: string) => void;
 
@@ -48,5 +49,8 @@ export async function startDatabase(dataDir: string, log: Log, onStarted: (stop:
   log("applying database migrations");
   const result = await migrate(url);
   log(result.applied.length ? `applied ${result.applied.join(", ")}` : "database schema is up to date");
+  // Not fatal: until a later run creates them, the default partition takes the attempts.
+  const partitions = await prepareAttemptPartitions(url).catch((error: Error) => log(`could not create the attempts partitions ahead: ${error.message}`));
+  if (partitions?.created.length) log(`created the attempts partitions ${partitions.created.join(", ")}`);
   return url;
 }
