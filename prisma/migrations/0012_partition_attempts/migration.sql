@@ -30,6 +30,7 @@ CREATE TABLE "attempts" (
     "response_headers" JSONB,
     "response_body" TEXT,
     "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "check_item" TEXT,
 
     CONSTRAINT "attempts_pkey" PRIMARY KEY ("id", "created_at")
 ) PARTITION BY RANGE ("created_at");
@@ -59,5 +60,5 @@ BEGIN
   END LOOP;
 END $$;
 
-INSERT INTO "attempts" SELECT * FROM "attempts_unpartitioned";
+INSERT INTO "attempts" SELECT * FROM "attempts_unpartitioned"; -- the same columns in the same order
 DROP TABLE "attempts_unpartitioned";
