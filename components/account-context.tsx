@@ -55,7 +55,7 @@ export function AccountProvider({ user, children }: { user: SignedInUser; childr
     return { user, accountId, accountHeader: accountId === user.accountId ? null : accountId, setAccountId };
   }, [stored, user, setAccountId]);
   const scope = useMemo<ApiScope>(
-    () => ({ accountId: value.accountId, headers: value.accountHeader ? { [ACCOUNT_HEADER]: value.accountHeader } : ({} as Record<string, string>), basePath: "", canManage: true }),
+    () => ({ accountId: value.accountId, headers: value.accountHeader ? { [ACCOUNT_HEADER]: value.accountHeader } : ({} as Record<string, string>), basePath: "", canManage: true, portal: false }),
     [value.accountId, value.accountHeader],
   );
   return (

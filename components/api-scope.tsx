@@ -14,6 +14,8 @@ export interface ApiScope {
   basePath: string;
   /** Whether the caller may create, change, test and replay (false for a `view` portal link). */
   canManage: boolean;
+  /** The merchant portal: no operator pages (integrations, API keys…) to link to. */
+  portal: boolean;
 }
 
 const ApiScopeContext = createContext<ApiScope | null>(null);

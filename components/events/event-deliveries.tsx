@@ -1,8 +1,9 @@
 "use client";
 // One event's deliveries: per webhook its status, attempts and last response; open a delivery
-// to list its attempts (each opens the attempt drawer); replay a dead one.
+// to list its attempts (each opens the attempt drawer); replay a dead one (when the scope may).
 import Link from "next/link";
 import { Fragment, useState } from "react";
+import { useApiScope, useScopedHref } from "@/components/api-scope";
 import type { Attempt, EventDelivery } from "@/components/api-types";
 import { formatDateTime, formatMs, formatRelative } from "@/components/format";
 import { useApiList, useApiMutation } from "@/components/use-api";
@@ -59,6 +60,7 @@ function LastResponse({ d }: { d: EventDelivery }) {
 }
 
 function ReplayCell({ d, onReplay, busy }: { d: EventDelivery; onReplay: (d: EventDelivery) => void; busy: boolean }) {
+  const { canManage } = useApiScope();
   if (!d.dead_letter) return null;
   if (d.dead_letter.replayed_at)
     return (
@@ -66,6 +68,8 @@ function ReplayCell({ d, onReplay, busy }: { d: EventDelivery; onReplay: (d: Eve
         Replayed {formatRelative(d.dead_letter.replayed_at)}
       </Badge>
     );
+  // A view-only portal link sees that it is dead, and cannot replay it (the API would say 403).
+  if (!canManage) return null;
   return (
     <Button size="sm" variant="primary" disabled={busy} onClick={() => onReplay(d)} aria-label={`Replay the delivery to ${d.webhook_name}`}>
       Replay
@@ -74,6 +78,7 @@ function ReplayCell({ d, onReplay, busy }: { d: EventDelivery; onReplay: (d: Eve
 }
 
 export function EventDeliveries({ deliveries }: { deliveries: EventDelivery[] }) {
+  const href = useScopedHref();
   const [openId, setOpenId] = useState<string | null>(null);
   const [attempt, setAttempt] = useState<Attempt | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -93,7 +98,7 @@ export function EventDeliveries({ deliveries }: { deliveries: EventDelivery[] })
             <Fragment key={d.id}>
               <Tr>
                 <Td>
-                  <Link href={`/webhooks/${d.webhook_id}`} className="block font-medium text-indigo-700 hover:underline">
+                  <Link href={href(`/webhooks/${d.webhook_id}`)} className="block font-medium text-indigo-700 hover:underline">
                     {d.webhook_name}
                   </Link>
                   <span className="block max-w-72 truncate text-xs text-slate-400" title={d.webhook_url}>

@@ -1,6 +1,7 @@
 "use client";
 // One event: its ids, the inbound event it was forwarded from, its deliveries and its payload.
 import Link from "next/link";
+import { useApiScope, useScopedHref } from "@/components/api-scope";
 import type { EventDetail, EventSource } from "@/components/api-types";
 import { formatDateTime, formatRelative } from "@/components/format";
 import { useApiQuery } from "@/components/use-api";
@@ -25,8 +26,25 @@ function IdRow({ label, value }: { label: string; value: string }) {
   );
 }
 
+/** The operator's link to the integration; the portal names it only (integrations are operator pages). */
+function IntegrationName({ source }: { source: EventSource }) {
+  const { portal } = useApiScope();
+  const name = source.integration_name ?? source.integration_id;
+  if (portal)
+    return (
+      <>
+        <span className="block font-medium text-slate-800">{name}</span>
+        {source.integration_name && <span className="block font-mono text-xs text-slate-500">{source.integration_id}</span>}
+      </>
+    );
+  return (
+    <Link href={`/integrations?integration=${encodeURIComponent(source.integration_id)}`} className="font-medium text-indigo-700 hover:underline">
+      {name}
+    </Link>
+  );
+}
+
 function SourceCard({ source }: { source: EventSource }) {
-  const integration = source.integration_name ?? source.integration_id;
   return (
     <Card>
       <CardHeader title="Source" description="This event was forwarded from an event an integration received." />
@@ -34,9 +52,7 @@ function SourceCard({ source }: { source: EventSource }) {
         <div>
           <dt className="text-xs text-slate-500">Integration</dt>
           <dd className="mt-0.5">
-            <Link href={`/integrations?integration=${encodeURIComponent(source.integration_id)}`} className="font-medium text-indigo-700 hover:underline">
-              {integration}
-            </Link>
+            <IntegrationName source={source} />
           </dd>
         </div>
         <div>
@@ -61,13 +77,14 @@ function SourceCard({ source }: { source: EventSource }) {
 }
 
 function NotFound({ id }: { id: string }) {
+  const href = useScopedHref();
   return (
     <Card>
       <EmptyState
         title="Event not found"
         description={`No event with the id “${id}” in this account. It may be older than the retention period, or belong to another account.`}
         action={
-          <ButtonLink href="/events" variant="primary">
+          <ButtonLink href={href("/events")} variant="primary">
             Back to events
           </ButtonLink>
         }
@@ -77,6 +94,7 @@ function NotFound({ id }: { id: string }) {
 }
 
 export function EventDetailPage({ id }: { id: string }) {
+  const href = useScopedHref();
   const event = useApiQuery<EventDetail>(`/api/events/${encodeURIComponent(id)}`, { refetchInterval: 2_000 });
   if (event.isPending) return <Skeleton className="h-64 w-full" />;
   if (event.isError) return event.error.status === 404 ? <NotFound id={id} /> : <ErrorState error={event.error} onRetry={() => event.refetch()} title="Could not load the event" />;
@@ -90,7 +108,7 @@ export function EventDetailPage({ id }: { id: string }) {
   };
   return (
     <>
-      <Link href="/events" className="mb-2 inline-block text-sm text-slate-500 hover:text-slate-800">
+      <Link href={href("/events")} className="mb-2 inline-block text-sm text-slate-500 hover:text-slate-800">
         ← Events
       </Link>
       <PageHeader

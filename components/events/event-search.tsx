@@ -2,6 +2,7 @@
 // Straight to one event: by Hookrelay's id (`evt_…`) or the id its publisher gave it.
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { useScopedHref } from "@/components/api-scope";
 import type { EventDetail } from "@/components/api-types";
 import { useApi } from "@/components/use-api";
 import { Button } from "@/components/ui/button";
@@ -10,6 +11,7 @@ import { Field, Input } from "@/components/ui/field";
 export function EventSearch() {
   const api = useApi();
   const router = useRouter();
+  const href = useScopedHref();
   const [id, setId] = useState("");
   const [error, setError] = useState<string | undefined>();
   const [searching, setSearching] = useState(false);
@@ -22,7 +24,7 @@ export function EventSearch() {
     setError(undefined);
     try {
       const event = await api.get<EventDetail>(`/api/events/${encodeURIComponent(wanted)}`);
-      router.push(`/events/${encodeURIComponent(event.id)}`);
+      router.push(href(`/events/${encodeURIComponent(event.id)}`));
     } catch (failure) {
       const status = (failure as { status?: number }).status;
       setError(status === 404 ? `No event with the id “${wanted}” in this account.` : "The search failed; try again.");

@@ -3,6 +3,7 @@
 // fan-out (how many deliveries, and how they fared).
 import Link from "next/link";
 import { useState } from "react";
+import { useApiScope, useScopedHref } from "@/components/api-scope";
 import type { EventSummary, EventType, Webhook } from "@/components/api-types";
 import { formatDateTime, formatRelative } from "@/components/format";
 import { useApiList, useApiQuery } from "@/components/use-api";
@@ -88,10 +89,11 @@ function FilterBar({ filters, onChange }: { filters: Filters; onChange: (f: Filt
 }
 
 function EventRow({ event }: { event: EventSummary }) {
+  const href = useScopedHref();
   return (
     <Tr className="hover:bg-slate-50">
       <Td>
-        <Link href={`/events/${encodeURIComponent(event.id)}`} className="block font-mono text-xs font-medium text-indigo-700 hover:underline">
+        <Link href={href(`/events/${encodeURIComponent(event.id)}`)} className="block font-mono text-xs font-medium text-indigo-700 hover:underline">
           {event.type}
         </Link>
         <span className="block font-mono text-[11px] text-slate-400">{event.external_id ?? event.id}</span>
@@ -112,6 +114,7 @@ function EventRow({ event }: { event: EventSummary }) {
 }
 
 export function EventsPage() {
+  const { portal } = useApiScope();
   const [filters, setFilters] = useState<Filters>({ type: "", status: "", webhookId: "", since: "", until: "" });
   const events = useApiList<EventSummary>(listPath(filters), { refetchInterval: 5_000 });
   const rows = events.data?.pages.flatMap((p) => p.data) ?? [];
@@ -130,7 +133,7 @@ export function EventsPage() {
         ) : rows.length === 0 && !events.isPending ? (
           <EmptyState
             title={filtered ? "No events match these filters" : "No events yet"}
-            description={filtered ? "Change the filters to see more." : "Publish an event (POST /api/events) or send a test from a webhook."}
+            description={filtered ? "Change the filters to see more." : portal ? "Events sent to your webhooks show here." : "Publish an event (POST /api/events) or send a test from a webhook."}
           />
         ) : (
           <Table label="Events">

@@ -1,9 +1,10 @@
-// The portal's header: the merchant's logo and name in its accent colour, and what the link may
-// do. No navigation to operator pages, no account switcher, no sign-out.
+// The portal's header: the merchant's logo and name in its accent colour, what the link may do,
+// and the portal's own sections. No navigation to operator pages, no account switcher, no sign-out.
 import type { PortalBranding } from "@/lib/portal/portal-branding";
+import { PortalNav } from "@/components/portal/portal-nav";
 import { Badge } from "@/components/ui/badge";
 
-export function PortalHeader({ branding, capability }: { branding: PortalBranding; capability: "view" | "manage" }) {
+export function PortalHeader({ branding, capability, basePath }: { branding: PortalBranding; capability: "view" | "manage"; basePath: string }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div aria-hidden className="h-1 bg-indigo-600" />
@@ -23,6 +24,9 @@ export function PortalHeader({ branding, capability }: { branding: PortalBrandin
         <div className="ml-auto">
           <Badge tone={capability === "manage" ? "indigo" : "slate"}>{capability === "manage" ? "Can manage" : "View only"}</Badge>
         </div>
+      </div>
+      <div className="mx-auto max-w-7xl px-4 sm:px-6">
+        <PortalNav basePath={basePath} />
       </div>
     </header>
   );

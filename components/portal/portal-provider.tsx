@@ -44,7 +44,7 @@ export function PortalProvider({ token, accountId, capability, expiresAt, childr
   }, [closed, queryClient]);
 
   const scope = useMemo<ApiScope>(
-    () => ({ accountId, headers: { authorization: `Portal ${token}` }, basePath: `/portal/${token}`, canManage: capability === "manage" }),
+    () => ({ accountId, headers: { authorization: `Portal ${token}` }, basePath: `/portal/${token}`, canManage: capability === "manage", portal: true }),
     [accountId, token, capability],
   );
   if (closed) return <PortalClosed reason={closed} />;

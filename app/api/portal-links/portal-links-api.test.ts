@@ -136,6 +136,8 @@ describe("a portal link's token", () => {
       `/api/webhooks/${a.webhookId}/stats?window=24h`,
       `/api/webhooks/${a.deadWebhookId}/replay`,
       `/api/events/${a.eventId}`,
+      "/api/events",
+      `/api/events?webhook_id=${a.webhookId}`,
       "/api/stats/webhooks",
       "/api/event-types",
     ]) {
@@ -261,6 +263,34 @@ describe("a portal link's token", () => {
       expect(JSON.stringify(res.body), path).not.toContain(a.webhookId);
     }
     expect(await fingerprint(a.accountId)).toEqual(before);
+  });
+
+  it("of account B browses only B's events: none of A's listed, A's webhook as a filter and A's event by either id are 404", async () => {
+    const mine = await api.get("/api/events?limit=100", asPortal(await portalToken(b.accountId, "view")));
+    expect(mine.status).toBe(200);
+    const listed = mine.body.data.map((e: { id: string }) => e.id);
+    expect(listed).toContain(b.eventId);
+    const theirs = await db().event.findMany({ where: { accountId: a.accountId }, select: { id: true } });
+    expect(theirs.length).toBeGreaterThan(0);
+    for (const { id } of theirs) expect(listed).not.toContain(id);
+    for (const capability of ["view", "manage"] as const) {
+      const token = await portalToken(b.accountId, capability);
+      for (const path of [
+        `/api/events?webhook_id=${a.webhookId}`,
+        `/api/events?webhook_id=${a.deadWebhookId}&status=failed`,
+        `/api/events/${a.eventId}`,
+        `/api/events/${encodeURIComponent(a.eventExternalId)}`,
+      ]) {
+        const res = await api.get(path, asPortal(token));
+        expect(res.status, `${capability} ${path}`).toBe(404);
+        expect(res.body.code).toBe("not_found");
+        expect(JSON.stringify(res.body)).not.toContain(a.accountId);
+      }
+    }
+    // Its own webhook filters its own events.
+    const own = await api.get(`/api/events?webhook_id=${b.deadWebhookId}&status=failed`, asPortal(await portalToken(b.accountId, "view")));
+    expect(own.status).toBe(200);
+    expect(own.body.data.length).toBeGreaterThan(0);
   });
 
   it("expired is a 401 that says so", async () => {

@@ -1,6 +1,6 @@
-// The merchant portal, opened from a portal link (lib/portal): one account's webhooks, in the
-// account's branding, with no operator navigation. An expired or invalid link renders only the
-// closed page, and none of the pages below it.
+// The merchant portal, opened from a portal link (lib/portal): one account's webhooks and events,
+// in the account's branding, with no operator navigation. An expired or invalid link renders only
+// the closed page, and none of the pages below it.
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import type { CSSProperties, ReactNode } from "react";
@@ -32,7 +32,7 @@ export default async function PortalLayout({ children, params }: { children: Rea
   const branding = portalBranding(opened.account);
   return (
     <div style={accentStyle(branding.accentColor)} className="min-h-screen">
-      <PortalHeader branding={branding} capability={opened.claims.capability} />
+      <PortalHeader branding={branding} capability={opened.claims.capability} basePath={`/portal/${token}`} />
       <main id="main" className="mx-auto max-w-7xl px-4 py-6 sm:px-6 sm:py-8">
         <PortalProvider token={token} accountId={opened.account.id} capability={opened.claims.capability} expiresAt={opened.claims.expiresAt.toISOString()}>
           {children}
