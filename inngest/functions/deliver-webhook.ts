@@ -3,7 +3,7 @@
 // lib/delivery/engine.ts, which also holds back an attempt that is not due yet (a duplicate
 // announcement, the webhook's hourly rate limit) — the run only sleeps as it is told.
 import { deliveryRequested, inngest } from "@/inngest/client";
-import { attemptDeliveryWhenDue, type DeliveryStepResult } from "@/lib/delivery/inngest-steps";
+import { attemptDeliveryWhenDue, type DeliveryStepResult } from "@/lib/engine/inngest-steps";
 
 /**
  * Rounds (one attempt step and one sleep) per run; Inngest caps a run at 1000 steps. The

@@ -3,7 +3,7 @@
 // lib/inbound/process-inbound.ts through lib/delivery/engine.ts, which waits out an event
 // that is not due yet or leased by someone else.
 import { inboundReceived, inngest } from "@/inngest/client";
-import { processInboundEventWhenDue, type InboundStepResult } from "@/lib/delivery/inngest-steps";
+import { processInboundEventWhenDue, type InboundStepResult } from "@/lib/engine/inngest-steps";
 
 const MAX_ROUNDS = 50;
 

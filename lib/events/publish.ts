@@ -1,29 +1,17 @@
 // Publishing: store the event, fan it out to every active webhook of the account that
 // subscribes to it (event patterns and payload filters), and create one delivery per match —
 // all in one statement, so an accepted event always has its deliveries. The commit wakes the
-// delivery engine (NOTIFY hookrelay_work).
+// delivery engine (NOTIFY on lib/engine/work-channel.ts's channel).
 import { z } from "zod";
 import { batched } from "@/lib/db/batched";
 import { db, sql } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
+import { deliveryNotice, WORK_CHANNEL } from "@/lib/engine/work-channel";
 import type { Event, Prisma } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/http/errors";
 import { webhookReceives } from "@/lib/webhooks/event-patterns";
 
 export const MAX_EVENT_BYTES = 256 * 1024;
-export const WORK_CHANNEL = "hookrelay_work";
-/** A NOTIFY payload must stay under 8 000 bytes; past this the webhooks go unnamed. */
-const MAX_NAMED_BYTES = 7_000;
-
-/**
- * The NOTIFY payload for new deliveries: `delivery:<webhook ids>`, so that the dispatcher looks
- * up those webhooks' work by itself, or plain `delivery` (look for any due work) when there
- * are too many to name. Webhook ids are ASCII.
- */
-export function deliveryAnnouncement(webhookIds: Iterable<string>): string {
-  const named = [...new Set(webhookIds)].join(",");
-  return named.length > 0 && named.length <= MAX_NAMED_BYTES ? `delivery:${named}` : "delivery";
-}
 const CALLER_GRACE_MS = 60_000;
 
 export const eventType = z
@@ -150,7 +138,7 @@ const storeEvent = batched(
         batch.flatMap((n) => n.deliveries.map((d) => d.id)),
         batch.flatMap((n) => n.deliveries.map((d) => d.webhookId)),
         batch.flatMap((n) => n.deliveries.map(() => n.event.id)),
-        deliveryAnnouncement(batch.flatMap((n) => (n.notify ? n.deliveries.map((d) => d.webhookId) : []))),
+        deliveryNotice(batch.flatMap((n) => (n.notify ? n.deliveries.map((d) => d.webhookId) : []))),
       ],
     });
     const created = new Set(rows[0].created);

@@ -6,7 +6,7 @@ import { belowCursor, toPage } from "@/lib/db/pagination";
 import { newId } from "@/lib/db/ids";
 import { Prisma, type Webhook } from "@/lib/generated/prisma/client";
 import { ApiError, notFound } from "@/lib/http/errors";
-import { announcePendingDeliveries } from "@/lib/delivery/announce";
+import { announcePendingDeliveries } from "@/lib/engine/announce";
 import { decryptSecret, encryptSecret, generateSigningSecret } from "@/lib/webhooks/secret-box";
 import { resolveAllowedAddresses } from "@/lib/webhooks/url-guard";
 import { MAX_WEBHOOKS_PER_ACCOUNT, type CreateWebhookInput, type UpdateWebhookInput } from "@/lib/webhooks/webhook-input";

@@ -1,7 +1,7 @@
 import { route } from "@/lib/http/route";
 import { accepted, ok } from "@/lib/http/responses";
 import { publishEventIdempotently, publishEventInput, toEventJson } from "@/lib/events/publish";
-import { announceDeliveries } from "@/lib/delivery/announce";
+import { announceDeliveries } from "@/lib/engine/announce";
 
 export const POST = route({ body: publishEventInput }, async ({ account, body }) => {
   const { event, deliveries, duplicate } = await publishEventIdempotently(account.id, body);

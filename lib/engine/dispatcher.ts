@@ -18,7 +18,7 @@ import { Client } from "pg";
 import { databaseUrl } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { log } from "@/lib/log";
-import { WORK_CHANNEL } from "@/lib/events/publish";
+import { WORK_CHANNEL } from "@/lib/engine/work-channel";
 
 /** How many items of each group a claim may take (sources that cannot honour it may take more; the excess is handed back). */
 export interface ClaimRoom {

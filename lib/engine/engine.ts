@@ -9,10 +9,10 @@
 // Both engines only decide *when* to call the core (attemptDelivery, processInboundEvent):
 // announcing work to Inngest is in announce.ts, one Inngest step's decision in inngest-steps.ts.
 import { config } from "@/lib/config";
-import { deliveryWork } from "@/lib/delivery/delivery-work";
-import { createDispatcher } from "@/lib/delivery/dispatcher";
+import { deliveryWork } from "@/lib/engine/delivery-work";
+import { createDispatcher } from "@/lib/engine/dispatcher";
 import { purgeOldHistory, retentionCutoff } from "@/lib/delivery/retention";
-import { inboundWork } from "@/lib/inbound/inbound-work";
+import { inboundWork } from "@/lib/engine/inbound-work";
 import { log } from "@/lib/log";
 
 export interface RunningEngine {
