@@ -7,7 +7,7 @@
 // `AT TIME ZONE 'UTC'` and written from ISO strings with `::timestamptz AT TIME ZONE 'UTC'`,
 // so no session or machine time zone can shift them.
 import { sql } from "@/lib/db/client";
-import type { ClaimRoom } from "@/lib/engine/dispatcher";
+import type { ClaimRoom } from "@/lib/db/lease";
 
 export interface DueDelivery {
   id: string;
