@@ -5,6 +5,7 @@
 // process that runs Inngest connects a sender at start (inngest/announce-to-inngest.ts).
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
+import { leaseFreeAt } from "@/lib/db/lease";
 import { log } from "@/lib/log";
 
 /** Work that is ready, for Inngest to run. `dedupeId`: Inngest drops a second send with the same id. */
@@ -90,7 +91,7 @@ export interface SweepResult {
  */
 export async function reannounceStrandedWork(send: AnnouncementSender, now = new Date()): Promise<SweepResult> {
   const cutoff = new Date(now.getTime() - STRANDED_AFTER_MS);
-  const leaseFree = [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }];
+  const leaseFree = leaseFreeAt(now);
   const hour = Math.floor(now.getTime() / HOUR_MS);
   const [deliveries, inboundEvents] = await Promise.all([
     db().delivery.findMany({
