@@ -60,14 +60,9 @@ export interface PublishResult {
 /** The id receivers see: the publisher's own when it gave one. */
 export const publicEventId = (event: Pick<Event, "id" | "externalId">) => event.externalId ?? event.id;
 
-// The hot path of the publish API, in raw SQL on the shared pool (lib/db/client.ts `sql()`):
-// one read of the account's webhooks, then one statement that stores the event, its
-// deliveries and the NOTIFY atomically, instead of an interactive transaction's seven round
-// trips, each with Prisma's overhead. Concurrent publishes share that statement (group commit,
-// lib/db/batched.ts): one commit for a batch of events rather than one each, which was most of
-// the database's work per publish. `ON CONFLICT DO NOTHING` makes a repeated publisher id a
-// no-op (and waits for a concurrent insert of the same id to commit); one id is never twice
-// in a batch.
+// The publish hot path, raw SQL on the shared pool: one read of the account's webhooks, then
+// one statement storing events, deliveries and the NOTIFY atomically, shared by concurrent
+// publishes (group commit, lib/db/batched.ts). `ON CONFLICT DO NOTHING`: a repeated id is a no-op.
 const ACCOUNTS_WEBHOOKS = `SELECT id, account_id AS "accountId", events, filters FROM webhooks WHERE account_id = ANY($1::text[]) AND is_active`;
 const CHOSEN_WEBHOOKS = `SELECT id, events, filters FROM webhooks WHERE account_id = $1 AND id = ANY($2::text[])`;
 const STORE_EVENTS = `
