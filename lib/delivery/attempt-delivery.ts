@@ -67,7 +67,7 @@ export function decideNext(due: Pick<DueDelivery, "retryPolicy" | "eventCreatedA
 
 /**
  * Decrypted signing secrets, kept per ciphertexts and overlap state (decrypting per attempt is
- * costly, bench/README.md). A rotation writes new ciphertexts, so an entry is never stale.
+ * costly: docs/engine.md, "Hot-path notes"). A rotation writes new ciphertexts: never stale.
  */
 const SECRETS_CACHE_SIZE = 1000;
 const secretsCache = new Map<string, string[]>();

@@ -156,7 +156,7 @@ async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * One POST through undici's dispatcher API (cheaper than `agent.request()`, bench/README.md),
+ * One POST through undici's dispatcher API (cheaper than `agent.request()`: docs/engine.md),
  * under a deadline covering queueing, connecting, headers and body. Keeps the first `maxKeep`
  * bytes, drains up to DRAIN_LIMIT_BYTES more for socket reuse, and drops the socket past that.
  */
