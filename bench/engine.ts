@@ -46,8 +46,8 @@ export async function createBenchWebhook(accountId: string, name: string, url: s
 
 /** The embedded engine's dispatcher for deliveries, with the app's concurrency settings (not started). */
 export async function createBenchDispatcher() {
-  const { createDispatcher } = await import("@/lib/delivery/dispatcher");
-  const { deliveryWork } = await import("@/lib/delivery/delivery-work");
+  const { createDispatcher } = await import("@/lib/engine/dispatcher");
+  const { deliveryWork } = await import("@/lib/engine/delivery-work");
   const { config } = await import("@/lib/config");
   return createDispatcher([deliveryWork], { concurrency: config().deliveryConcurrency, perGroupConcurrency: config().deliveryConcurrencyPerWebhook });
 }

@@ -1,17 +1,19 @@
-// Announcing work to Inngest (lib/delivery/announce.ts) and the three places that do it: the
+// Announcing work to Inngest (lib/engine/announce.ts) and the three places that do it: the
 // publish route, replay, and re-enabling a webhook. No Inngest server can run here (NOTES.md),
 // so only the network boundary, `inngest.send`, is mocked; everything else is real.
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { announceToInngest } from "@/inngest/announce-to-inngest";
 import { inngest } from "@/inngest/client";
 import { resetConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
-import { announceDeliveries, announceInboundEvent } from "@/lib/delivery/announce";
+import { announceDeliveries, announceInboundEvent } from "@/lib/engine/announce";
 import { api } from "@/lib/testing/api";
 import { newAccount } from "@/lib/testing/fixtures";
 
 let key: string;
 
 beforeAll(async () => {
+  announceToInngest();
   ({ key } = await newAccount());
 });
 

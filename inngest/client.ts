@@ -1,10 +1,8 @@
 // The Inngest client and the events Hookrelay sends to it (DESIGN.md: background work).
 //
-// Where the client lives: here, as a leaf module that imports only the SDK and the logger — no
-// app/, no functions. lib/delivery/engine.ts imports it to announce work, which keeps the
-// one-way rule (`inngest/` → `lib/`) true in spirit: lib depends on a client and two event
-// definitions, never on a function, and loading it starts nothing. Putting the client in lib/
-// and re-exporting it here would work too, but would make the SDK look like a lib/ concern.
+// A leaf module that imports only the SDK and the logger. lib/ never imports it: the start
+// script connects it to lib/engine/announce.ts (inngest/announce-to-inngest.ts), and the
+// functions in inngest/functions/ call lib/.
 //
 // The SDK reads its own settings from the environment (INNGEST_EVENT_KEY, INNGEST_SIGNING_KEY,
 // INNGEST_DEV, INNGEST_BASE_URL) on every request it serves; lib/config.ts only decides

@@ -34,6 +34,8 @@ async function main() {
 
   const { config } = await import("@/lib/config");
   const { port } = config();
+  // Work stored by the web server is announced to Inngest through its client (lib/engine/announce.ts).
+  if (config().deliveryEngine === "inngest") (await import("@/inngest/announce-to-inngest")).announceToInngest();
   step(`starting the web server (${dev ? "development" : "production"})`);
   const { default: next } = await import("next");
   const app = next({ dev, dir: root, port, hostname: "0.0.0.0" });

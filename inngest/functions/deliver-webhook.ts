@@ -1,9 +1,9 @@
 // Drives one delivery from its first attempt to a final state: attempt, and while it stays
 // pending sleep until its next attempt is due. Each step calls the delivery core through
-// lib/delivery/engine.ts, which also holds back an attempt that is not due yet (a duplicate
+// lib/engine/inngest-steps.ts, which also holds back an attempt that is not due yet (a duplicate
 // announcement, the webhook's hourly rate limit) — the run only sleeps as it is told.
 import { deliveryRequested, inngest } from "@/inngest/client";
-import { attemptDeliveryWhenDue, type DeliveryStepResult } from "@/lib/delivery/inngest-steps";
+import { attemptDeliveryWhenDue, type DeliveryStepResult } from "@/lib/engine/inngest-steps";
 
 /**
  * Rounds (one attempt step and one sleep) per run; Inngest caps a run at 1000 steps. The

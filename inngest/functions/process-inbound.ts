@@ -1,9 +1,9 @@
 // Drives one inbound event to a final state: process it, and while it stays pending (the
 // `inbound` retry policy: 1 min, 5 min, 15 min) sleep until it is due again. Each step calls
-// lib/inbound/process-inbound.ts through lib/delivery/engine.ts, which waits out an event
+// lib/inbound/process-inbound.ts through lib/engine/inngest-steps.ts, which waits out an event
 // that is not due yet or leased by someone else.
 import { inboundReceived, inngest } from "@/inngest/client";
-import { processInboundEventWhenDue, type InboundStepResult } from "@/lib/delivery/inngest-steps";
+import { processInboundEventWhenDue, type InboundStepResult } from "@/lib/engine/inngest-steps";
 
 const MAX_ROUNDS = 50;
 

@@ -6,7 +6,7 @@ import { inngest } from "@/inngest/client";
 import { sweepDeliveries } from "@/inngest/functions/sweep-deliveries";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
-import { STRANDED_AFTER_MS } from "@/lib/delivery/announce";
+import { STRANDED_AFTER_MS } from "@/lib/engine/announce";
 import { api } from "@/lib/testing/api";
 import { newAccount } from "@/lib/testing/fixtures";
 

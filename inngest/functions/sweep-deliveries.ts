@@ -2,8 +2,9 @@
 // committed to the database whose `inngest.send` never happened (a crash in between, Inngest
 // unreachable), or whose run gave up. The safety net behind at-least-once delivery.
 import { cron } from "inngest";
+import { sendToInngest } from "@/inngest/announce-to-inngest";
 import { inngest } from "@/inngest/client";
-import { reannounceStrandedWork } from "@/lib/delivery/announce";
+import { reannounceStrandedWork } from "@/lib/engine/announce";
 
 export const sweepDeliveries = inngest.createFunction(
   {
@@ -14,5 +15,5 @@ export const sweepDeliveries = inngest.createFunction(
     concurrency: 1,
     retries: 1,
   },
-  async ({ step }) => step.run("reannounce-stranded-work", () => reannounceStrandedWork()),
+  async ({ step }) => step.run("reannounce-stranded-work", () => reannounceStrandedWork(sendToInngest)),
 );

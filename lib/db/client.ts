@@ -3,7 +3,7 @@
 //
 // The same node-postgres pool also serves `sql()`: the few hot-path statements (claiming due
 // deliveries, recording a batch of attempts, publishing an event) run there directly, because
-// Prisma's per-query overhead (~0.4 ms of CPU, measured in bench/README.md) would otherwise
+// Prisma's per-query overhead (~0.4 ms of CPU, measured in bench/history.md) would otherwise
 // be most of their cost. One pool for both keeps the connection budget in one place.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { Pool } from "pg";

@@ -1,7 +1,7 @@
 // The delivery core: one attempt of one delivery. It signs the request with the webhook's
 // signature profile, POSTs it (SSRF-guarded, under the webhook's timeout), records the
 // attempt, and moves the delivery on: succeeded, pending again with the policy's next
-// delay, or dead with a dead letter. Both engines (lib/delivery/dispatcher.ts and the
+// delay, or dead with a dead letter. Both engines (lib/engine/dispatcher.ts and the
 // Inngest functions) only decide *when* to call it.
 import { config } from "@/lib/config";
 import { batched } from "@/lib/db/batched";
@@ -66,9 +66,8 @@ export function decideNext(due: Pick<DueDelivery, "retryPolicy" | "eventCreatedA
 }
 
 /**
- * `signingSecrets` decrypts (AES-GCM) on every call, ~4 % of the engine's CPU at full load;
- * its answer depends only on the ciphertexts and on whether the rotated-out secret is still in
- * its overlap, so it is kept per that key. A rotation writes new ciphertexts: never stale.
+ * Decrypted signing secrets, kept per ciphertexts and overlap state (decrypting per attempt is
+ * costly: docs/engine.md, "Hot-path notes"). A rotation writes new ciphertexts: never stale.
  */
 const SECRETS_CACHE_SIZE = 1000;
 const secretsCache = new Map<string, string[]>();
@@ -158,15 +157,9 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
 }
 
 // ---------------------------------------------------------------------------------------------
-// Recording attempts, batched.
-//
-// Every attempt ends with one write: the delivery's new state (only if this caller still holds
-// it), the attempt row, a dead letter if it died, and its webhook's failing streak. Written one
-// transaction per attempt, that is four or five round trips and a WAL flush each, which capped
-// the engine at a few hundred deliveries a second. Instead, attempts that finish while a write
-// is under way wait for the next one, and each write records all of them in one statement
-// (group commit, lib/db/batched.ts): one round trip and one WAL flush for a whole batch. The
-// statement is atomic, and each caller still learns whether its own attempt counted.
+// Recording attempts, batched: the delivery's new state (only if this caller still holds it),
+// the attempt row, a dead letter, the failing streak — for every attempt that finished while the
+// previous write ran, in one statement (group commit, lib/db/batched.ts; docs/engine.md).
 
 interface AttemptRecord {
   deliveryId: string;

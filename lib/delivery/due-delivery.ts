@@ -7,7 +7,7 @@
 // `AT TIME ZONE 'UTC'` and written from ISO strings with `::timestamptz AT TIME ZONE 'UTC'`,
 // so no session or machine time zone can shift them.
 import { sql } from "@/lib/db/client";
-import type { ClaimRoom } from "@/lib/delivery/dispatcher";
+import { claimSql, leaseFree, leaseOneSql, releaseSql, type ClaimRoom, type LeasedTable } from "@/lib/db/lease";
 
 export interface DueDelivery {
   id: string;
@@ -47,54 +47,35 @@ const columns = `
   w.failing_since AT TIME ZONE 'UTC' AS "failingSince", d.replay_of AS "replayOf"`;
 
 /**
- * "Still pending", for statements that find their deliveries by id: cast so that neither
- * partial index on pending deliveries can serve them, and the ids are looked up by primary
- * key. A queue table's statistics are always stale (the pending count swings between none and
- * a backlog); believing almost nothing was pending, the planner read every pending row
- * instead: 10 ms a recording statement at a 20 000-row backlog, and a claim that re-ran its
- * candidate search for each pending row, 60–230 ms beside a slow endpoint's backlog.
+ * "Still pending", for statements that find their deliveries by id: the cast keeps the partial
+ * indexes on pending rows out, so the planner looks the ids up by primary key (docs/engine.md).
  */
 export const STILL_PENDING = `d.status::text = 'pending'`;
 
 /** A lease lasts the webhook's timeout plus this margin; a lease older than that means its holder died. */
 export const LEASE_MARGIN_MS = 30_000;
 
-// The candidates are read without locks and windowed to each webhook's room; only the rows
-// picked are then locked (SKIP LOCKED: another dispatcher is taking them) and re-checked
-// (READ COMMITTED re-evaluates the conditions on the latest row version), so a claim writes
-// no more row locks than it leases. Webhooks the dispatcher already serves ($5, with their
-// room $6) get their oldest due rows through their own index range, and are left out of the
-// scan over everyone's oldest rows: otherwise a webhook with a long backlog (a slow endpoint)
-// filled that scan's window with rows it had no room for, and the claim came back without the
-// other webhooks' newer work — a 5-second endpoint added a second to nine fast ones' p99.
-//
-// The per-webhook lookup takes the webhook's `room` oldest unleased pending rows (no more than
-// the claim's limit: more could not be picked) and keeps the due ones (a prefix, in due order).
-// It names no due time in its WHERE on purpose: the queue-wide index requires one (migration
-// 0005), so this lookup can only be served from the webhook's own index range, whatever the
-// statistics say. With statistics gathered while nothing was pending (a queue table's usual
-// state) the planner had found both indexes equally cheap and taken the queue-wide one,
-// stepping over every other webhook's backlog row by row for each webhook served: 17–20 ms a
-// claim beside one slow endpoint's 1 500-row backlog instead of 7–9 ms
-// (lib/delivery/claim-plan.test.ts counts the rows read).
-//
-// When the limit cuts a claim short, the webhooks that the dispatcher holds nothing of and a
-// NOTIFY named ($8) go first; the rest go oldest first. Oldest first alone gave every short
-// claim to the busy webhooks' older backlog, and a quiet webhook's new event waited for the
-// next fairness look: 166–300 ms (median) behind one busy webhook's 40 000-row backlog.
-// Ranking every webhook by what the dispatcher holds of it was tried: it broke the busy
-// webhooks' lockstep, each came to hold hundreds of leased rows that its lookup steps over,
-// and ten endpoints' claims went from 16 to 38 ms.
-//
-// A look past the served webhooks may be limited to work that came due in the last
-// `dueWithinMs` ($9; null: all due work). The dispatcher's frequent fairness look is after
-// retries that came due and work nobody announced: it reads the newest due rows only, where the
-// whole look stepped over a served webhook's backlog each time, a cost that grew with that
-// backlog (a slow endpoint's grows without bound). Its occasional full look finds the rest.
-const LEASE_FREE = `(d.lease_expires_at IS NULL OR d.lease_expires_at < now())`;
+const LEASE_FREE = leaseFree("d");
 const DUE = `d.status = 'pending' AND d.next_attempt_at <= now() AND ${LEASE_FREE}`;
-const CLAIM = `
-  WITH candidates AS (
+
+/** Deliveries are leased for their webhook's timeout plus LEASE_MARGIN_MS, and read back with their webhook and event. */
+const DELIVERIES: LeasedTable = {
+  table: "deliveries",
+  alias: "d",
+  leaseSeconds: `(w.timeout_ms + ${LEASE_MARGIN_MS}) / 1000.0`,
+  lengthFrom: { table: "webhooks w", on: "w.id = d.webhook_id" },
+  columns,
+  joins: `JOIN webhooks w ON w.id = d.webhook_id
+  JOIN events e ON e.id = d.event_id`,
+};
+
+// Candidates are read without locks, at most each webhook's room ($5, $6: the webhooks served
+// get their oldest due rows from their own index range; $3, $4: everyone else's oldest due rows,
+// no further back than $9 ms when set); only the rows picked ($8 first, then oldest) are locked.
+// Why each piece is there, with the figures: docs/engine.md, "The claim".
+const CLAIM = claimSql(
+  DELIVERIES,
+  `candidates AS (
     (SELECT d.id, d.webhook_id, d.next_attempt_at
      FROM deliveries d
      JOIN webhooks w ON w.id = d.webhook_id
@@ -130,19 +111,9 @@ const CLAIM = `
     FROM deliveries d
     WHERE d.id = ANY(ARRAY(SELECT id FROM picked)) AND ${STILL_PENDING} AND ${LEASE_FREE}
     FOR UPDATE SKIP LOCKED
-  ), leased AS (
-    UPDATE deliveries d
-    SET lease_owner = $1,
-        lease_expires_at = now() + make_interval(secs => (w.timeout_ms + ${LEASE_MARGIN_MS}) / 1000.0)
-    FROM due, webhooks w
-    WHERE d.id = due.id AND w.id = d.webhook_id
-    RETURNING d.*
-  )
-  SELECT ${columns}
-  FROM leased d
-  JOIN webhooks w ON w.id = d.webhook_id
-  JOIN events e ON e.id = d.event_id
-  ORDER BY d.next_attempt_at`;
+  )`,
+  "$1",
+);
 
 /** Candidate rows a claim reads per row it may take: webhooks over their room are passed over, not waited for. */
 const CLAIM_SCAN_FACTOR = 2;
@@ -170,20 +141,7 @@ export async function claimDueDeliveries(owner: string, limit: number, skipWebho
   return rows;
 }
 
-const LEASE_ONE = `
-  WITH leased AS (
-    UPDATE deliveries d
-    SET lease_owner = $2,
-        lease_expires_at = now() + make_interval(secs => (w.timeout_ms + ${LEASE_MARGIN_MS}) / 1000.0)
-    FROM webhooks w
-    WHERE d.id = $1 AND w.id = d.webhook_id AND d.status = 'pending'
-      AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
-    RETURNING d.*
-  )
-  SELECT ${columns}
-  FROM leased d
-  JOIN webhooks w ON w.id = d.webhook_id
-  JOIN events e ON e.id = d.event_id`;
+const LEASE_ONE = leaseOneSql(DELIVERIES, "$1", "$2");
 
 /** Leases one pending delivery by id to `owner`, unless someone else holds it or it is final. */
 export async function leaseDelivery(id: string, owner: string): Promise<DueDelivery | undefined> {
@@ -204,25 +162,18 @@ export async function loadDelivery(id: string): Promise<(DueDelivery & { status:
   return rows[0];
 }
 
+const RELEASE_ONE = releaseSql(DELIVERIES, "id = $1", "$2", `, next_attempt_at = COALESCE($3::timestamptz AT TIME ZONE 'UTC', next_attempt_at)`);
+const RELEASE_MANY = releaseSql(DELIVERIES, "id = ANY($1::text[])", "$2");
+
 /** Hands a leased delivery back without attempting it (e.g. postponed by a rate limit). */
 export async function releaseDelivery(id: string, owner: string, nextAttemptAt?: Date): Promise<void> {
-  await sql().query(
-    `UPDATE deliveries
-     SET lease_owner = NULL, lease_expires_at = NULL,
-         next_attempt_at = COALESCE($3::timestamptz AT TIME ZONE 'UTC', next_attempt_at)
-     WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`,
-    [id, owner, nextAttemptAt?.toISOString() ?? null],
-  );
+  await sql().query(RELEASE_ONE, [id, owner, nextAttemptAt?.toISOString() ?? null]);
 }
 
 /** Hands several leased deliveries back unattempted, in one statement. */
 export async function releaseDeliveries(ids: string[], owner: string): Promise<void> {
   if (ids.length === 0) return;
-  await sql().query(
-    `UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL
-     WHERE id = ANY($1::text[]) AND lease_owner = $2 AND status = 'pending'`,
-    [ids, owner],
-  );
+  await sql().query(RELEASE_MANY, [ids, owner]);
 }
 
 /**
@@ -239,7 +190,7 @@ export async function nextDueAt(): Promise<Date | null> {
       SELECT d.next_attempt_at AT TIME ZONE 'UTC' AS at
       FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
       WHERE d.status = 'pending' AND d.next_attempt_at IS NOT NULL
-        AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
+        AND ${LEASE_FREE}
         AND w.is_active
       ORDER BY d.next_attempt_at
       LIMIT 1`,

@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
-import { createDispatcher, type Dispatcher } from "@/lib/delivery/dispatcher";
-import { deliveryWork } from "@/lib/delivery/delivery-work";
+import { createDispatcher, type Dispatcher } from "@/lib/engine/dispatcher";
+import { deliveryWork } from "@/lib/engine/delivery-work";
 import { api } from "@/lib/testing/api";
 import { newAccount } from "@/lib/testing/fixtures";
 import { eventually, startReceiver, type Receiver } from "@/lib/testing/receiver";

@@ -39,15 +39,9 @@ const USER_AGENT = "Hookrelay-Webhook/1.0";
 /** undici's fast timers (headersTimeout, bodyTimeout) have this resolution (undici lib/util/timers.js). */
 const UNDICI_TIMER_RESOLUTION_MS = 1000;
 
-// DNS pinning. The URL's host is resolved once per attempt by `resolveAllowedAddresses` (which
-// applies this webhook's private-network and whitelist rules), and the connection must go to one
-// of exactly those addresses, or a second DNS answer could point it inward (DNS rebinding). We
-// keep one keep-alive Agent per (host, validated addresses) whose `connect.lookup` answers with
-// those addresses only, in a small LRU. Why not one shared Agent that validates in `lookup`:
-// a connection pool is per origin, not per webhook, so a socket opened for a webhook without a
-// whitelist would be reused by another webhook whose whitelist excludes that address. Keyed by
-// the validated addresses, a pooled socket can only ever lead to an address just validated for
-// this request. The hostname stays in the URL, so Host, SNI and certificate checks are unchanged.
+// DNS pinning: the connection goes only to the addresses just validated for this webhook (no DNS
+// rebinding). One keep-alive Agent per (host, validated addresses), in a small LRU, so a pooled
+// socket never leads to an address another webhook's rules excluded. docs/engine.md has the why.
 const AGENT_CACHE_SIZE = 256;
 const agents = new Map<string, Agent>();
 
@@ -162,14 +156,9 @@ async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * One POST through undici's dispatcher API, under a deadline that covers everything (queueing
- * for a socket, connecting, headers and body). Not `agent.request()`: per call it builds an
- * async-hooks resource, an abort-signal listener and a Readable stream for the body, then an
- * async iterator over it, where this keeps the first `maxKeep` bytes from `onData` directly:
- * the engine's CPU per delivery went from 0.44–0.47 to 0.37–0.40 ms (bench/README.md).
- *
- * Past the kept part, up to DRAIN_LIMIT_BYTES more are read and thrown away so the keep-alive
- * socket can be reused; beyond that the socket is dropped and the answer counts as it stands.
+ * One POST through undici's dispatcher API (cheaper than `agent.request()`: docs/engine.md),
+ * under a deadline covering queueing, connecting, headers and body. Keeps the first `maxKeep`
+ * bytes, drains up to DRAIN_LIMIT_BYTES more for socket reuse, and drops the socket past that.
  */
 function exchange(agent: Agent, options: Dispatcher.DispatchOptions, timeoutMs: number, maxKeep: number): Promise<Exchange> {
   return new Promise((resolve) => {
@@ -247,8 +236,7 @@ export async function postWebhook(input: PostInput): Promise<PostOutcome> {
   const maxKeep = input.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   let answer: Exchange | undefined;
 
-  // Parsing the headers was ~2 % of the engine's CPU, and only debug mode, a Retry-After and
-  // a redirect's Location need them: parsed on first read.
+  // Parsed on first read: only debug mode, a Retry-After and a redirect's Location need them.
   let parsedHeaders: Record<string, string> | undefined;
   const responseHeaders = () => (parsedHeaders ??= answer ? flattenHeaders(util.parseHeaders(answer.rawHeaders)) : {});
 
@@ -282,8 +270,8 @@ export async function postWebhook(input: PostInput): Promise<PostOutcome> {
         method: "POST",
         headers,
         body: input.body,
-        // The exchange's own timer enforces timeout_ms. undici's timers tick with ~1 s resolution
-        // and fired up to 0.5 s early (a 800 ms timeout after 680 ms), so they only back it up.
+        // The exchange's own timer enforces timeout_ms; undici's coarse timers (they can fire
+        // early) only back it up.
         headersTimeout: input.timeoutMs + UNDICI_TIMER_RESOLUTION_MS,
         bodyTimeout: input.timeoutMs + UNDICI_TIMER_RESOLUTION_MS,
       },

@@ -5,8 +5,9 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
-import { createDispatcher, type Dispatcher } from "@/lib/delivery/dispatcher";
-import { deliveryWork, rateLimitedUntil } from "@/lib/delivery/delivery-work";
+import { createDispatcher, type Dispatcher } from "@/lib/engine/dispatcher";
+import { rateLimitedUntil } from "@/lib/delivery/rate-limit";
+import { deliveryWork } from "@/lib/engine/delivery-work";
 import { resetRateLimits } from "@/lib/http/rate-limit";
 import { api } from "@/lib/testing/api";
 import { newAccount } from "@/lib/testing/fixtures";

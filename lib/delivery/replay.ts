@@ -7,8 +7,8 @@ import { belowCursor, toPage } from "@/lib/db/pagination";
 import { newId } from "@/lib/db/ids";
 import type { DeadLetter } from "@/lib/generated/prisma/client";
 import { notFound } from "@/lib/http/errors";
-import { WORK_CHANNEL } from "@/lib/events/publish";
-import { announceDeliveries } from "@/lib/delivery/announce";
+import { WORK_CHANNEL } from "@/lib/engine/work-channel";
+import { announceDeliveries } from "@/lib/engine/announce";
 
 export async function listDeadLetters(webhookId: string, page: { limit: number; cursor?: string }) {
   const rows = await db().deadLetter.findMany({

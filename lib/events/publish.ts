@@ -1,29 +1,17 @@
 // Publishing: store the event, fan it out to every active webhook of the account that
 // subscribes to it (event patterns and payload filters), and create one delivery per match —
 // all in one statement, so an accepted event always has its deliveries. The commit wakes the
-// delivery engine (NOTIFY hookrelay_work).
+// delivery engine (NOTIFY on lib/engine/work-channel.ts's channel).
 import { z } from "zod";
 import { batched } from "@/lib/db/batched";
 import { db, sql } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
+import { deliveryNotice, WORK_CHANNEL } from "@/lib/engine/work-channel";
 import type { Event, Prisma } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/http/errors";
 import { webhookReceives } from "@/lib/webhooks/event-patterns";
 
 export const MAX_EVENT_BYTES = 256 * 1024;
-export const WORK_CHANNEL = "hookrelay_work";
-/** A NOTIFY payload must stay under 8 000 bytes; past this the webhooks go unnamed. */
-const MAX_NAMED_BYTES = 7_000;
-
-/**
- * The NOTIFY payload for new deliveries: `delivery:<webhook ids>`, so that the dispatcher looks
- * up those webhooks' work by itself, or plain `delivery` (look for any due work) when there
- * are too many to name. Webhook ids are ASCII.
- */
-export function deliveryAnnouncement(webhookIds: Iterable<string>): string {
-  const named = [...new Set(webhookIds)].join(",");
-  return named.length > 0 && named.length <= MAX_NAMED_BYTES ? `delivery:${named}` : "delivery";
-}
 const CALLER_GRACE_MS = 60_000;
 
 export const eventType = z
@@ -74,14 +62,9 @@ export interface PublishResult {
 /** The id receivers see: the publisher's own when it gave one. */
 export const publicEventId = (event: Pick<Event, "id" | "externalId">) => event.externalId ?? event.id;
 
-// The hot path of the publish API, in raw SQL on the shared pool (lib/db/client.ts `sql()`):
-// one read of the account's webhooks, then one statement that stores the event, its
-// deliveries and the NOTIFY atomically, instead of an interactive transaction's seven round
-// trips, each with Prisma's overhead. Concurrent publishes share that statement (group commit,
-// lib/db/batched.ts): one commit for a batch of events rather than one each, which was most of
-// the database's work per publish. `ON CONFLICT DO NOTHING` makes a repeated publisher id a
-// no-op (and waits for a concurrent insert of the same id to commit); one id is never twice
-// in a batch.
+// The publish hot path, raw SQL on the shared pool: one read of the account's webhooks, then
+// one statement storing events, deliveries and the NOTIFY atomically, shared by concurrent
+// publishes (group commit, lib/db/batched.ts). `ON CONFLICT DO NOTHING`: a repeated id is a no-op.
 const ACCOUNTS_WEBHOOKS = `SELECT id, account_id AS "accountId", events, filters FROM webhooks WHERE account_id = ANY($1::text[]) AND is_active`;
 const CHOSEN_WEBHOOKS = `SELECT id, events, filters FROM webhooks WHERE account_id = $1 AND id = ANY($2::text[])`;
 const STORE_EVENTS = `
@@ -152,7 +135,7 @@ const storeEvent = batched(
         batch.flatMap((n) => n.deliveries.map((d) => d.id)),
         batch.flatMap((n) => n.deliveries.map((d) => d.webhookId)),
         batch.flatMap((n) => n.deliveries.map(() => n.event.id)),
-        deliveryAnnouncement(batch.flatMap((n) => (n.notify ? n.deliveries.map((d) => d.webhookId) : []))),
+        deliveryNotice(batch.flatMap((n) => (n.notify ? n.deliveries.map((d) => d.webhookId) : []))),
         batch.map((n) => n.event.sourceIntegrationId),
         batch.map((n) => n.event.sourceInboundEventId),
       ],

@@ -3,9 +3,9 @@
 // a fresh retry budget; nothing is copied.
 import { db } from "@/lib/db/client";
 import { toPage } from "@/lib/db/pagination";
-import { announceInboundEvents } from "@/lib/delivery/announce";
+import { announceInboundEvents } from "@/lib/engine/announce";
 import type { InboundEvent, Prisma } from "@/lib/generated/prisma/client";
-import { WORK_CHANNEL } from "@/lib/events/publish";
+import { WORK_CHANNEL } from "@/lib/engine/work-channel";
 import { ApiError, notFound } from "@/lib/http/errors";
 import type { InboundEventsQuery } from "@/lib/inbound/integration-input";
 

@@ -1,16 +1,17 @@
 import { createHmac } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { announceToInngest } from "@/inngest/announce-to-inngest";
 import { inngest } from "@/inngest/client";
 import { resetConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
-import { createDispatcher, type Dispatcher } from "@/lib/delivery/dispatcher";
+import { createDispatcher, type Dispatcher } from "@/lib/engine/dispatcher";
 import { encryptSecret } from "@/lib/webhooks/secret-box";
 import { api } from "@/lib/testing/api";
 import { newAccount } from "@/lib/testing/fixtures";
 import { eventually } from "@/lib/testing/receiver";
 import { claimDueInboundEvents, INBOUND_LEASE_SECONDS } from "@/lib/inbound/due-inbound-event";
-import { inboundWork } from "@/lib/inbound/inbound-work";
+import { inboundWork } from "@/lib/engine/inbound-work";
 import { processInboundEvent, validateInboundPayload } from "@/lib/inbound/process-inbound";
 
 interface Integration {
@@ -336,6 +337,7 @@ describe("in Inngest mode", () => {
     const integration = await createIntegration({ forward_as: "books" }, own);
     process.env.DELIVERY_ENGINE = "inngest";
     resetConfig();
+    announceToInngest();
     const send = vi.spyOn(inngest, "send").mockResolvedValue({ ids: [] });
     try {
       const id = await receive(integration, { event: "invoice.paid", data: { invoice_id: "inv_inngest" } });

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { publishEventIdempotently } from "@/lib/events/publish";
-import { announceDeliveries } from "@/lib/delivery/announce";
+import { announceDeliveries } from "@/lib/engine/announce";
 import { nextRetryDelayMs } from "@/lib/delivery/retry-policy";
 import { ApiError } from "@/lib/http/errors";
 import { log } from "@/lib/log";

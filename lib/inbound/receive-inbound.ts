@@ -6,8 +6,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 import { db } from "@/lib/db/client";
-import { announceInboundEvent } from "@/lib/delivery/announce";
-import { WORK_CHANNEL } from "@/lib/events/publish";
+import { announceInboundEvent } from "@/lib/engine/announce";
+import { WORK_CHANNEL } from "@/lib/engine/work-channel";
 import { isDatabaseUnavailable } from "@/lib/http/db-errors";
 import { checkRateLimit } from "@/lib/http/rate-limit";
 import { readBodyCapped } from "@/lib/http/read-body";

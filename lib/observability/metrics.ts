@@ -8,6 +8,7 @@
 import { encodeTime } from "ulid";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
+import { leaseFree } from "@/lib/db/lease";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { histogramSamples, renderPrometheus, type MetricFamily } from "@/lib/observability/prometheus";
 
@@ -62,7 +63,7 @@ async function pendingDeliveries(): Promise<PendingRow> {
   const rows = await db().$queryRaw<PendingRow[]>`
     WITH pending AS (
       SELECT d.next_attempt_at, d.created_at, w.is_active,
-             (d.lease_expires_at IS NOT NULL AND d.lease_expires_at >= now()) AS leased
+             NOT ${Prisma.raw(leaseFree("d"))} AS leased
       FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
       WHERE d.status = 'pending'
     )

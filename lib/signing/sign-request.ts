@@ -20,9 +20,8 @@ export interface SignInput {
   occurredAt: Date;
   data?: unknown;
   /**
-   * The data already as JSON text (the event as stored), spliced into the envelope as it is:
-   * the delivery engine passes this, because parsing the stored JSON and serialising it again
-   * for every attempt was a tenth of its CPU. Used instead of `data` when given.
+   * The data already as JSON text (the event as stored), spliced into the envelope as it is, so
+   * the engine does not parse and re-serialise it per attempt. Used instead of `data` when given.
    */
   dataJson?: string;
   /**
@@ -56,10 +55,9 @@ function hmacHex(secret: string, body: string): string {
 }
 
 /**
- * A Standard Webhooks signature: `v1,` + base64 HMAC-SHA256 of `{id}.{timestamp}.{body}`. By
- * hand rather than through the `standardwebhooks` library's `sign`, which hashes in pure
- * JavaScript (fast-sha256) and was ~9 % of the delivery engine's CPU; node:crypto's native HMAC
- * gives the same bytes (the tests verify every signature with the library).
+ * A Standard Webhooks signature: `v1,` + base64 HMAC-SHA256 of `{id}.{timestamp}.{body}`, with
+ * node:crypto's native HMAC rather than the library's pure-JavaScript `sign` (far cheaper; the
+ * tests verify every signature with the library).
  */
 function standardSignature(secret: string, eventId: string, timestamp: string, body: string): string {
   return `v1,${createHmac("sha256", secretKeyBytes(secret)).update(`${eventId}.${timestamp}.${body}`, "utf8").digest("base64")}`;
@@ -92,9 +90,8 @@ function signProfile(input: SignInput): SignedRequest {
   const occurredAt = input.occurredAt.toISOString();
   // JSON.stringify drops an undefined property; every envelope promises a `data` key.
   const data = input.dataJson ?? JSON.stringify(input.data === undefined ? null : input.data);
-  // Each profile's headers are written out whole, not spread from a shared object: in Node 20's
-  // V8 a literal with properties after a spread is built by a slow runtime path (~3 µs, and
-  // ~5× slower to serialise), once per attempt.
+  // Each profile's headers are written out whole, not spread from a shared object: a spread is
+  // slower to build and serialise, once per attempt (docs/engine.md, "Hot-path notes").
   switch (profile) {
     case "standard": {
       const body = envelope({ id: eventId, type: eventType, timestamp: occurredAt }, data);

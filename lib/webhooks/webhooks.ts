@@ -6,7 +6,8 @@ import { belowCursor, toPage } from "@/lib/db/pagination";
 import { newId } from "@/lib/db/ids";
 import { Prisma, type Webhook } from "@/lib/generated/prisma/client";
 import { ApiError, notFound } from "@/lib/http/errors";
-import { announcePendingDeliveries } from "@/lib/delivery/announce";
+import { announcePendingDeliveries } from "@/lib/engine/announce";
+import { WORK_CHANNEL } from "@/lib/engine/work-channel";
 import { decryptSecret, encryptSecret, generateSigningSecret } from "@/lib/webhooks/secret-box";
 import { resolveAllowedAddresses } from "@/lib/webhooks/url-guard";
 import type { RetryPolicy } from "@/lib/delivery/retry-policy";
@@ -110,7 +111,7 @@ export async function updateWebhook(accountId: string, id: string, input: Update
 /** Parked deliveries of a re-enabled webhook become due now. */
 async function resumeParkedDeliveries(webhookId: string) {
   await db().delivery.updateMany({ where: { webhookId, status: "pending" }, data: { nextAttemptAt: new Date() } });
-  await db().$executeRaw`SELECT pg_notify('hookrelay_work', 'delivery')`;
+  await db().$executeRaw`SELECT pg_notify(${WORK_CHANNEL}, 'delivery')`;
   await announcePendingDeliveries(webhookId);
 }
 

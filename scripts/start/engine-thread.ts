@@ -1,4 +1,4 @@
-// Runs the delivery engine (lib/delivery/engine.ts) in a worker thread of the server process
+// Runs the delivery engine (lib/engine/engine.ts) in a worker thread of the server process
 // (scripts/start/engine-worker.ts). A thread, not a child process: one process to start, stop
 // and watch, one set of settings (the worker gets this process's environment). If the thread
 // dies of an uncaught error it is started again; nothing is lost meanwhile, the work stays in

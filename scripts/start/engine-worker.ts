@@ -3,7 +3,7 @@
 // requests do not wait for each other, and a 2-core machine uses both cores for them.
 import { parentPort } from "node:worker_threads";
 import { disconnectDb } from "@/lib/db/client";
-import { startDeliveryEngine } from "@/lib/delivery/engine";
+import { startDeliveryEngine } from "@/lib/engine/engine";
 
 const engine = await startDeliveryEngine();
 parentPort!.on("message", async (message: unknown) => {

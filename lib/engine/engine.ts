@@ -1,18 +1,13 @@
-// The two delivery engines around the one delivery core (DESIGN.md: DELIVERY_ENGINE).
-//
-// `embedded` runs the in-process dispatcher over the Postgres tables: a NOTIFY in the
-// publishing transaction wakes it, and it purges old history once a day. `inngest` leaves the
-// driving to Inngest, which calls the functions served at /api/inngest; work is announced to
-// it with `inngest.send` after the database commit, and a sweeper (inngest/functions/
-// sweep-deliveries.ts) re-announces what a crash between the commit and the send left behind.
-//
-// Both engines only decide *when* to call the core (attemptDelivery, processInboundEvent):
-// announcing work to Inngest is in announce.ts, one Inngest step's decision in inngest-steps.ts.
+// lib/engine owns *when* work runs, around the one delivery core (DESIGN.md: DELIVERY_ENGINE;
+// docs/engine.md). `embedded`: this file starts the in-process dispatcher (dispatcher.ts) over
+// the work sources (delivery-work.ts, inbound-work.ts), woken by NOTIFY (work-channel.ts), and
+// purges old history daily. `inngest`: Inngest drives the functions in inngest/functions/, told
+// of work by announce.ts, each step deciding through inngest-steps.ts.
 import { config } from "@/lib/config";
-import { deliveryWork } from "@/lib/delivery/delivery-work";
-import { createDispatcher } from "@/lib/delivery/dispatcher";
+import { deliveryWork } from "@/lib/engine/delivery-work";
+import { createDispatcher } from "@/lib/engine/dispatcher";
 import { purgeOldHistory, retentionCutoff } from "@/lib/delivery/retention";
-import { inboundWork } from "@/lib/inbound/inbound-work";
+import { inboundWork } from "@/lib/engine/inbound-work";
 import { log } from "@/lib/log";
 
 export interface RunningEngine {
@@ -28,8 +23,8 @@ export async function startDeliveryEngine(): Promise<RunningEngine> {
   const { deliveryConcurrency, deliveryConcurrencyPerWebhook } = config();
   const dispatcher = createDispatcher([deliveryWork, inboundWork], { concurrency: deliveryConcurrency, perGroupConcurrency: deliveryConcurrencyPerWebhook });
   await dispatcher.start();
-  // Inngest runs the purge as a cron (inngest/functions/retention.ts); here a timer does. Two
-  // instances purging at once only delete the same rows.
+  // Inngest runs the purge as a cron (inngest/functions/retention.ts); here a timer does. Of
+  // several instances, one purges at a time (an advisory lock); the others skip that run.
   const purge = () =>
     purgeOldHistory(retentionCutoff()).catch((error) => log().warn({ err: error }, "purging old delivery history failed; will try again tomorrow"));
   let timer = setTimeout(function again() {

@@ -4,7 +4,7 @@
 // step output).
 import { db } from "@/lib/db/client";
 import { attemptDelivery } from "@/lib/delivery/attempt-delivery";
-import { rateLimitedUntil } from "@/lib/delivery/delivery-work";
+import { rateLimitedUntil } from "@/lib/delivery/rate-limit";
 import { processInboundEvent } from "@/lib/inbound/process-inbound";
 
 /** Clocks of the Inngest server and of this app differ a little; a row due within this is due. */

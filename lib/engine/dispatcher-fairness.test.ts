@@ -2,7 +2,7 @@
 // is paced by what it costs: with sources in memory, one whose look is expensive (as past a slow
 // webhook's backlog) and one whose look is cheap (as inbound events usually are).
 import { afterEach, describe, expect, it } from "vitest";
-import { createDispatcher, type Dispatcher, type WorkSource } from "@/lib/delivery/dispatcher";
+import { createDispatcher, type Dispatcher, type WorkSource } from "@/lib/engine/dispatcher";
 
 const LOOK_MS = 40;
 let dispatcher: Dispatcher | undefined;

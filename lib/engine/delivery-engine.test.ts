@@ -2,11 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "pg";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { db } from "@/lib/db/client";
-import { createDispatcher, type Dispatcher, type WorkSource } from "@/lib/delivery/dispatcher";
-import { deliveryWork } from "@/lib/delivery/delivery-work";
+import { createDispatcher, type Dispatcher, type WorkSource } from "@/lib/engine/dispatcher";
+import { deliveryWork } from "@/lib/engine/delivery-work";
 import { claimDueDeliveries, nextDueAt } from "@/lib/delivery/due-delivery";
-import { deliveryAnnouncement } from "@/lib/events/publish";
-import { inboundWork } from "@/lib/inbound/inbound-work";
+import { deliveryNotice } from "@/lib/engine/work-channel";
+import { inboundWork } from "@/lib/engine/inbound-work";
 import { api } from "@/lib/testing/api";
 import { newAccount } from "@/lib/testing/fixtures";
 import { eventually, startReceiver, type Receiver } from "@/lib/testing/receiver";
@@ -408,10 +408,10 @@ describe("the embedded dispatcher", () => {
   });
 
   it("names at most what fits a NOTIFY payload; past that it announces deliveries without names", () => {
-    expect(deliveryAnnouncement(["wh_a", "wh_b", "wh_a"])).toBe("delivery:wh_a,wh_b");
-    expect(deliveryAnnouncement([])).toBe("delivery");
+    expect(deliveryNotice(["wh_a", "wh_b", "wh_a"])).toBe("delivery:wh_a,wh_b");
+    expect(deliveryNotice([])).toBe("delivery");
     const many = Array.from({ length: 1000 }, (_, i) => `wh_${String(i).padStart(26, "0")}`);
-    expect(deliveryAnnouncement(many)).toBe("delivery");
+    expect(deliveryNotice(many)).toBe("delivery");
   });
 
   it("records an answered attempt once the database is back, rather than sending it again", async () => {
