@@ -8,7 +8,7 @@ const config = [
     ignores: [".next/**", "node_modules/**", "lib/generated/**", ".data/**", "e2e/artifacts/**", "playwright-report/**", "test-results/**", "next-env.d.ts"],
   },
   {
-    files: ["lib/testing/**", "**/*.test.ts", "e2e/**"],
+    files: ["test/**", "**/*.test.ts", "e2e/**"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
 ];

@@ -5,8 +5,8 @@ export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     include: ["lib/**/*.test.ts", "app/**/*.test.ts", "inngest/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts"],
-    globalSetup: ["lib/testing/global-setup.ts"],
-    setupFiles: ["lib/testing/setup-file.ts"],
+    globalSetup: ["test/global-setup.ts"],
+    setupFiles: ["test/setup-file.ts"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -7,8 +7,8 @@ import { inngest } from "@/inngest/client";
 import { resetConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { announceDeliveries, announceInboundEvent } from "@/lib/engine/announce";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
 
 let key: string;
 

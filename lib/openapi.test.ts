@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, routeFiles, routeMethods } from "@/lib/testing/api";
+import { api, routeFiles, routeMethods } from "@/test/api";
 
 // Framework plumbing, not part of the public API.
 const UNDOCUMENTED = new Set(["/api/auth/{}", "/api/inngest", "/api/openapi.json"]);

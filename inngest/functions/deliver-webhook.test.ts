@@ -6,9 +6,9 @@ import { InngestTestEngine } from "@inngest/test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { deliverWebhook } from "@/inngest/functions/deliver-webhook";
 import { db } from "@/lib/db/client";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import { startReceiver, type Receiver } from "@/lib/testing/receiver";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import { startReceiver, type Receiver } from "@/test/receiver";
 
 let key: string;
 let receiver: Receiver | undefined;

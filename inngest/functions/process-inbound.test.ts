@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { processInbound } from "@/inngest/functions/process-inbound";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
-import { newAccount } from "@/lib/testing/fixtures";
+import { newAccount } from "@/test/fixtures";
 
 let accountId: string;
 let integrationId: string;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { purgeHistory } from "@/inngest/functions/retention";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
-import { newAccount } from "@/lib/testing/fixtures";
+import { newAccount } from "@/test/fixtures";
 
 const DAY = 24 * 3600 * 1000;
 

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { functions } from "@/inngest/functions";
 import { resetConfig } from "@/lib/config";
-import { api } from "@/lib/testing/api";
+import { api } from "@/test/api";
 
 afterEach(() => {
   vi.unstubAllEnvs();

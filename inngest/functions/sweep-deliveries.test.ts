@@ -7,8 +7,8 @@ import { sweepDeliveries } from "@/inngest/functions/sweep-deliveries";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { STRANDED_AFTER_MS } from "@/lib/engine/announce";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
 
 let key: string;
 let accountId: string;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import { describe, expect, inject, it } from "vitest";
-import { createDatabaseFromTemplate } from "@/lib/testing/database";
+import { createDatabaseFromTemplate } from "@/test/database";
 import { defaultMigrationsDir, EditedMigrationError, migrate } from "@/lib/db/migrate";
 
 /** An empty database (copied from template0, not from the migrated template). */

@@ -9,8 +9,8 @@ import { db } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { defaultMigrationsDir, migrate } from "@/lib/db/migrate";
 import { attemptPartitionName, attemptPartitions, prepareAttemptPartitions, utcDay, withMaintenanceLock } from "@/lib/db/partitions";
-import { createDatabaseFromTemplate } from "@/lib/testing/database";
-import { newAccount } from "@/lib/testing/fixtures";
+import { createDatabaseFromTemplate } from "@/test/database";
+import { newAccount } from "@/test/fixtures";
 
 const DAY = 24 * 3600 * 1000;
 const today = () => utcDay(new Date());

@@ -4,9 +4,9 @@ import { Webhook as StandardWebhook } from "standardwebhooks";
 import { db } from "@/lib/db/client";
 import { checkVerdicts } from "@/lib/delivery/check-verdicts";
 import type { PostOutcome } from "@/lib/delivery/http-post";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import { startReceiver, type ReceivedRequest, type Receiver, type Responder } from "@/lib/testing/receiver";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import { startReceiver, type ReceivedRequest, type Receiver, type Responder } from "@/test/receiver";
 
 let key: string;
 let otherKey: string;

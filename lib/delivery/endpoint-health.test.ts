@@ -6,9 +6,9 @@ import { resetConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { createDispatcher, type Dispatcher } from "@/lib/engine/dispatcher";
 import { deliveryWork } from "@/lib/engine/delivery-work";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import { eventually, startReceiver, type Receiver } from "@/lib/testing/receiver";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import { eventually, startReceiver, type Receiver } from "@/test/receiver";
 
 const DAY_MS = 24 * 3600 * 1000;
 

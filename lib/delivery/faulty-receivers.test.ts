@@ -9,9 +9,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { createDispatcher, type Dispatcher } from "@/lib/engine/dispatcher";
 import { deliveryWork } from "@/lib/engine/delivery-work";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import { eventually, startReceiver, type Receiver, type Responder } from "@/lib/testing/receiver";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import { eventually, startReceiver, type Receiver, type Responder } from "@/test/receiver";
 
 interface LoggedAttempt {
   attempt: number;

@@ -9,9 +9,9 @@ import { createDispatcher, type Dispatcher } from "@/lib/engine/dispatcher";
 import { rateLimitedUntil } from "@/lib/delivery/rate-limit";
 import { deliveryWork } from "@/lib/engine/delivery-work";
 import { resetRateLimits } from "@/lib/http/rate-limit";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import { eventually, startReceiver, type Receiver } from "@/lib/testing/receiver";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import { eventually, startReceiver, type Receiver } from "@/test/receiver";
 
 const HOUR_MS = 3_600_000;
 

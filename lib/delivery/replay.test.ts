@@ -2,9 +2,9 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { attemptDelivery } from "@/lib/delivery/attempt-delivery";
 import { signatureProfiles } from "@/lib/signing/profiles";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import { startReceiver, type Receiver } from "@/lib/testing/receiver";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import { startReceiver, type Receiver } from "@/test/receiver";
 
 let key: string;
 let accountId: string;

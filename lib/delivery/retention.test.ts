@@ -4,8 +4,8 @@ import { db, sql } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { attemptPartitionName, attemptPartitions, maintainAttemptPartitions, utcDay, withMaintenanceLock } from "@/lib/db/partitions";
 import { purgeOldHistory, retentionCutoff, rollupCutoff, ROLLUP_RETENTION_DAYS, type PurgeResult } from "@/lib/delivery/retention";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
 
 const DAY = 24 * 3600 * 1000;
 const daysAgo = (n: number) => new Date(Date.now() - n * DAY);

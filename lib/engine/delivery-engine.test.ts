@@ -7,9 +7,9 @@ import { deliveryWork } from "@/lib/engine/delivery-work";
 import { claimDueDeliveries, nextDueAt } from "@/lib/delivery/due-delivery";
 import { deliveryNotice } from "@/lib/engine/work-channel";
 import { inboundWork } from "@/lib/engine/inbound-work";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import { eventually, startReceiver, type Receiver } from "@/lib/testing/receiver";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import { eventually, startReceiver, type Receiver } from "@/test/receiver";
 
 let key: string;
 let receiver: Receiver;

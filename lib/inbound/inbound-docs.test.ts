@@ -7,8 +7,8 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { call } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
+import { call } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
 import { inboundSignature } from "@/lib/inbound/verify-signature";
 import { sendInboundWebhook, signInboundBody } from "@/lib/inbound/send-examples";
 

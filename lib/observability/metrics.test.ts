@@ -4,9 +4,9 @@ import { db } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { firstAttemptIdAt, LATENCY_BUCKETS_SECONDS } from "@/lib/observability/metrics";
 import { renderPrometheus } from "@/lib/observability/prometheus";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import { startReceiver, type Receiver } from "@/lib/testing/receiver";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import { startReceiver, type Receiver } from "@/test/receiver";
 
 let admin: string;
 let member: string;

@@ -2,8 +2,8 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, redactCredentials, scrubSecrets, setLogger } from "@/lib/log";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
 
 let lines: string[] = [];
 const sink = new Writable({

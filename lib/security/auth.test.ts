@@ -6,10 +6,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { upsertUser } from "@/lib/accounts/accounts";
 import { db } from "@/lib/db/client";
 import { resetRateLimits } from "@/lib/http/rate-limit";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import { startReceiver, type Receiver } from "@/lib/testing/receiver";
-import { expectErrorEnvelope, fingerprint, SAME_ORIGIN, seedTenant, sessionCookie, type Tenant } from "@/lib/security/security-fixtures";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import { startReceiver, type Receiver } from "@/test/receiver";
+import { expectErrorEnvelope, fingerprint, SAME_ORIGIN, seedTenant, sessionCookie, type Tenant } from "@/test/security-fixtures";
 
 const webhook = { name: "csrf", url: "https://example.com/hook", events: ["order.*"] };
 

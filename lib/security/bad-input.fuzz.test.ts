@@ -11,9 +11,9 @@ import { upsertUser } from "@/lib/accounts/accounts";
 import { db } from "@/lib/db/client";
 import { resetRateLimits } from "@/lib/http/rate-limit";
 import { isInboundEventType } from "@/lib/inbound/integration-input";
-import { call, routeFiles, type ApiResponse, type CallOptions } from "@/lib/testing/api";
-import { startReceiver, type Receiver } from "@/lib/testing/receiver";
-import { newAccount } from "@/lib/testing/fixtures";
+import { call, routeFiles, type ApiResponse, type CallOptions } from "@/test/api";
+import { startReceiver, type Receiver } from "@/test/receiver";
+import { newAccount } from "@/test/fixtures";
 import {
   exportedMethods,
   expectErrorEnvelope,
@@ -25,7 +25,7 @@ import {
   tenantParams,
   type Method,
   type Tenant,
-} from "@/lib/security/security-fixtures";
+} from "@/test/security-fixtures";
 
 const RUNS = 20;
 const HUGE = "x".repeat(300 * 1024);

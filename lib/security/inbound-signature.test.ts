@@ -7,9 +7,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { db } from "@/lib/db/client";
 import { TIMESTAMP_MAX_AGE_MS, TIMESTAMP_MAX_SKEW_MS } from "@/lib/inbound/receive-inbound";
 import { inboundSignature as libSignature, verifyInboundSignature } from "@/lib/inbound/verify-signature";
-import { api } from "@/lib/testing/api";
-import { startReceiver, type Receiver } from "@/lib/testing/receiver";
-import { inboundSignature, receivePath, seedTenant, type Tenant } from "@/lib/security/security-fixtures";
+import { api } from "@/test/api";
+import { startReceiver, type Receiver } from "@/test/receiver";
+import { inboundSignature, receivePath, seedTenant, type Tenant } from "@/test/security-fixtures";
 
 vi.mock("node:crypto", async (importOriginal) => {
   const actual = await importOriginal<typeof import("node:crypto")>();

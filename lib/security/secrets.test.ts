@@ -6,8 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { resetRateLimits } from "@/lib/http/rate-limit";
 import { createLogger, log, setLogger } from "@/lib/log";
-import { api, routeFiles } from "@/lib/testing/api";
-import { startReceiver, type Receiver } from "@/lib/testing/receiver";
+import { api, routeFiles } from "@/test/api";
+import { startReceiver, type Receiver } from "@/test/receiver";
 import {
   databaseText,
   exportedMethods,
@@ -18,7 +18,7 @@ import {
   seedTenant,
   tenantParams,
   type Tenant,
-} from "@/lib/security/security-fixtures";
+} from "@/test/security-fixtures";
 
 // Every line the app logs, through its real logger configuration (redaction included) at the
 // most verbose level: only the destination is replaced.

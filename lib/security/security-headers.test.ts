@@ -8,7 +8,7 @@ import nextConfig from "@/next.config";
 import { proxy, config as proxyConfig } from "@/proxy";
 import { config as appConfig, resetConfig } from "@/lib/config";
 import { PORTAL_PATH } from "@/lib/http/security-headers";
-import { routeFiles } from "@/lib/testing/api";
+import { routeFiles } from "@/test/api";
 
 const { pathToRegexp } = createRequire(import.meta.url)("next/dist/compiled/path-to-regexp") as { pathToRegexp: (source: string) => RegExp };
 

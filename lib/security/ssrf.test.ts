@@ -5,9 +5,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import { startReceiver, type Receiver } from "@/lib/testing/receiver";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import { startReceiver, type Receiver } from "@/test/receiver";
 
 const valid = { name: "ssrf", events: ["order.*"] };
 

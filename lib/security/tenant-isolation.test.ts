@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { resetRateLimits } from "@/lib/http/rate-limit";
-import { api, call, routeFiles, type CallOptions } from "@/lib/testing/api";
-import { startReceiver, type Receiver } from "@/lib/testing/receiver";
+import { api, call, routeFiles, type CallOptions } from "@/test/api";
+import { startReceiver, type Receiver } from "@/test/receiver";
 import {
   exportedMethods,
   expectErrorEnvelope,
@@ -18,7 +18,7 @@ import {
   seedTenant,
   type Method,
   type Tenant,
-} from "@/lib/security/security-fixtures";
+} from "@/test/security-fixtures";
 
 /** One request aimed at A's objects; `body` may name A's ids too. */
 interface Probe {

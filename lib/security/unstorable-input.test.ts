@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { MAX_JSON_DEPTH } from "@/lib/http/storable-input";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import { startReceiver, type Receiver } from "@/lib/testing/receiver";
-import { expectErrorEnvelope, fingerprint, inboundSignature, receivePath, seedTenant, type Tenant } from "@/lib/security/security-fixtures";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import { startReceiver, type Receiver } from "@/test/receiver";
+import { expectErrorEnvelope, fingerprint, inboundSignature, receivePath, seedTenant, type Tenant } from "@/test/security-fixtures";
 
 const valid = { name: "w", url: "https://example.com/hook", events: ["order.*"] };
 const nested = (depth: number) => JSON.parse("[".repeat(depth) + "]".repeat(depth)) as unknown;

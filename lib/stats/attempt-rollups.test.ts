@@ -4,10 +4,10 @@ import { db, disconnectDb, sql } from "@/lib/db/client";
 import { attemptDelivery } from "@/lib/delivery/attempt-delivery";
 import { publishEvent } from "@/lib/events/publish";
 import { webhookStats, windows, type StatsWindow } from "@/lib/stats/webhook-stats";
-import { api } from "@/lib/testing/api";
-import { exactStats, expectStatsMatch } from "@/lib/testing/exact-stats";
-import { newAccount } from "@/lib/testing/fixtures";
-import { eventually, startReceiver, type Receiver } from "@/lib/testing/receiver";
+import { api } from "@/test/api";
+import { exactStats, expectStatsMatch } from "@/test/exact-stats";
+import { newAccount } from "@/test/fixtures";
+import { eventually, startReceiver, type Receiver } from "@/test/receiver";
 
 const HOUR = 3_600_000;
 

@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db, sql } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { webhookStats, windows } from "@/lib/stats/webhook-stats";
-import { exactStats, expectStatsMatch } from "@/lib/testing/exact-stats";
-import { newAccount } from "@/lib/testing/fixtures";
+import { exactStats, expectStatsMatch } from "@/test/exact-stats";
+import { newAccount } from "@/test/fixtures";
 
 // The migration that added the rollups fills them from the attempts already stored, so an
 // upgraded installation's 24 h and 7 d stats do not start empty. Its statement is replayed

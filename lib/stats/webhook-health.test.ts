@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
-import { newAccount } from "@/lib/testing/fixtures";
+import { newAccount } from "@/test/fixtures";
 import { webhookHealth } from "@/lib/stats/webhook-health";
 
 const now = new Date("2030-01-10T12:00:00Z");

@@ -8,10 +8,10 @@ import { authOptions, currentSessionUser } from "@/lib/auth/session";
 import { upsertUser } from "@/lib/accounts/accounts";
 import { db } from "@/lib/db/client";
 import { resetRateLimits } from "@/lib/http/rate-limit";
-import { api, type CallOptions } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import { startReceiver, type Receiver } from "@/lib/testing/receiver";
-import { expectErrorEnvelope, fingerprint, SAME_ORIGIN, seedTenant, sessionCookie, type Tenant } from "@/lib/security/security-fixtures";
+import { api, type CallOptions } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import { startReceiver, type Receiver } from "@/test/receiver";
+import { expectErrorEnvelope, fingerprint, SAME_ORIGIN, seedTenant, sessionCookie, type Tenant } from "@/test/security-fixtures";
 
 let ok: Receiver;
 let gone: Receiver;

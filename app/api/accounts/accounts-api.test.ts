@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/auth/passwords";
 import { db } from "@/lib/db/client";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
 
 let adminKey: string;
 let memberKey: string;

@@ -5,8 +5,8 @@ import { newId } from "@/lib/db/ids";
 import type { DeliveryStatus } from "@/lib/generated/prisma/client";
 import { processInboundEvent } from "@/lib/inbound/process-inbound";
 import { encryptSecret } from "@/lib/webhooks/secret-box";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
 
 interface Summary {
   id: string;

@@ -2,8 +2,8 @@ import { createHmac } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { decryptSecret } from "@/lib/webhooks/secret-box";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
 
 let key: string;
 let otherKey: string;

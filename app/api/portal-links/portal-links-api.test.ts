@@ -6,10 +6,10 @@ import { createApiKey } from "@/lib/auth/api-keys";
 import { db } from "@/lib/db/client";
 import { resetRateLimits } from "@/lib/http/rate-limit";
 import { signPortalToken, type PortalCapability } from "@/lib/portal/portal-links";
-import { api, call, routeFiles } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import { startReceiver, type Receiver } from "@/lib/testing/receiver";
-import { exportedMethods, fillPath, fingerprint, SAME_ORIGIN, seedTenant, tenantParams, type Tenant } from "@/lib/security/security-fixtures";
+import { api, call, routeFiles } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import { startReceiver, type Receiver } from "@/test/receiver";
+import { exportedMethods, fillPath, fingerprint, SAME_ORIGIN, seedTenant, tenantParams, type Tenant } from "@/test/security-fixtures";
 
 let ok: Receiver;
 let gone: Receiver;

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
 
 let key: string;
 let otherKey: string;

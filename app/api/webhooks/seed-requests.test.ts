@@ -4,9 +4,9 @@
 // app/api/v1/webhooks/auraconnect-api.test.ts.
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import { startReceiver, type Receiver } from "@/lib/testing/receiver";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import { startReceiver, type Receiver } from "@/test/receiver";
 
 // ---- Seed 002's example bodies, verbatim ----
 const SEED_002_CREATE = `{

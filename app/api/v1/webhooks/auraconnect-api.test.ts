@@ -3,9 +3,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { api } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import { startReceiver, type Receiver } from "@/lib/testing/receiver";
+import { api } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import { startReceiver, type Receiver } from "@/test/receiver";
 
 // ---- Seed 003's example bodies, verbatim ----
 const SEED_REGISTER = `{

@@ -11,9 +11,9 @@ import { upsertUser } from "@/lib/accounts/accounts";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { authSecret } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { api, type ApiResponse } from "@/lib/testing/api";
-import { newAccount } from "@/lib/testing/fixtures";
-import type { Receiver } from "@/lib/testing/receiver";
+import { api, type ApiResponse } from "@/test/api";
+import { newAccount } from "@/test/fixtures";
+import type { Receiver } from "@/test/receiver";
 
 export const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type Method = (typeof METHODS)[number];
@@ -166,7 +166,7 @@ export function tenantParams(template: string, t: Tenant): Record<string, string
   if (template.startsWith("/api/accounts/{id}")) return { id: t.accountId };
   if (template === "/v1/integrations/webhooks/{sourceSystem}/{userId}") return { sourceSystem: t.sourceSystem, userId: t.integrationUserId };
   if (!template.includes("{")) return {};
-  throw new Error(`the security tests do not know which object ${template} takes: add it to tenantParams in lib/security/security-fixtures.ts`);
+  throw new Error(`the security tests do not know which object ${template} takes: add it to tenantParams in test/security-fixtures.ts`);
 }
 
 let tables: { name: string; hasAccount: boolean }[] | undefined;

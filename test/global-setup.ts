@@ -1,5 +1,5 @@
 // One real PostgreSQL for the whole test run, with a migrated template database; each test
-// file then gets its own copy of the template (lib/testing/setup-file.ts).
+// file then gets its own copy of the template (test/setup-file.ts).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,7 +12,7 @@ export const TEMPLATE_DB = "hookrelay_template";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** The test cluster's `postgres` database (lib/testing/database.ts makes each file's). */
+    /** The test cluster's `postgres` database (test/database.ts makes each file's). */
     postgresUrl: string;
   }
 }
