@@ -45,6 +45,8 @@ export interface ChaosOptions {
 export interface ChaosResult extends ChaosReport {
   name: string;
   instances: number;
+  /** Attempts partitions the app starts created, over all instances and restarts: each one once. */
+  partitionsCreated: number;
   /** A few values of GET /api/metrics at the end. */
   metrics: Record<string, number>;
   seed: number;
@@ -130,6 +132,25 @@ async function settle(pgPort: number, timeoutMs: number): Promise<number> {
   return pending;
 }
 
+/**
+ * The attempts partitions each start says it created (scripts/start/database.ts): a day created
+ * twice means two instances both ran the maintenance, and a failed maintenance is a problem too.
+ */
+async function checkPartitionsCreatedOnce(logFiles: string[], result: ChaosResult): Promise<void> {
+  const created = new Map<string, number>();
+  for (const file of logFiles) {
+    const text = await readFile(file, "utf8");
+    for (const match of text.matchAll(/created the attempts partitions (.+)/g)) {
+      for (const name of match[1].split(", ")) created.set(name, (created.get(name) ?? 0) + 1);
+    }
+    if (text.includes("could not create the attempts partitions")) result.problems.push(`partition maintenance failed at a start (${file})`);
+  }
+  result.partitionsCreated = created.size;
+  const twice = [...created].filter(([, n]) => n > 1).map(([name]) => name);
+  if (twice.length > 0) result.problems.push(`attempts partitions created more than once: ${twice.join(", ")}`);
+  if (result.problems.length > 0) result.ok = false;
+}
+
 const METRICS = ['hookrelay_deliveries{status="pending"}', "hookrelay_deliveries_due", 'hookrelay_dead_letters{replayed="false"}'];
 
 /** The operator's view must agree with the ledger: nothing pending, nothing due. */
@@ -165,6 +186,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   let result: ChaosResult | undefined;
   const run: { apps: RunningApp[]; dataDir: string } = { apps: [], dataDir };
   const apps = run.apps;
+  const logFiles: string[] = [];
+  const start = async (i: number) => {
+    const app = await startApp(settings[i]);
+    logFiles.push(app.logFile);
+    return app;
+  };
   active.add(run);
 
   try {
@@ -174,7 +201,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     for (let i = 0; i < (options.instances ?? 1); i++) {
       settings.push(await instanceSettings(first, i));
       log(`${options.name}: starting app instance ${i + 1} on ${settings[i].dataDir}`);
-      apps.push(await startApp(settings[i]));
+      apps.push(await start(i));
     }
     const baseUrls = apps.map((app) => app.baseUrl);
     const webhookIds = await createWebhooks(baseUrls[0], apiKey, receivers);
@@ -194,7 +221,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         const i = Math.floor(random() * apps.length);
         await crashApp(apps[i], dataDir);
         log(`${options.name}: kill -9 app instance ${i + 1} (pid ${apps[i].pid}); restarting it`);
-        apps[i] = await startApp(settings[i]);
+        apps[i] = await start(i);
         await waitForHealth(baseUrls[i], 60_000);
         log(`${options.name}: instance ${i + 1} is back after ${((Date.now() - at) / 1000).toFixed(1)} s`);
       } else {
@@ -236,8 +263,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     if (pending > 0) log(`${options.name}: ${pending} deliveries still pending at the settle deadline`);
 
     const report = await verifyRun({ pgPort, runId, planned, publish, receivers, webhookIds, disruptions });
-    result = { name: options.name, seed: options.seed, instances: apps.length, disruptions, durationMs: Date.now() - started, dataDir, ...report, metrics: {} };
+    result = { name: options.name, seed: options.seed, instances: apps.length, partitionsCreated: 0, disruptions, durationMs: Date.now() - started, dataDir, ...report, metrics: {} };
     await checkMetrics(baseUrls[0], apiKey, result);
+    await checkPartitionsCreatedOnce(logFiles, result);
 
     // The later instances first: the first one's stop also stops the PostgreSQL they use.
     for (const app of [...apps].reverse()) {
@@ -267,6 +295,7 @@ export function formatSummary(result: ChaosResult): string {
     `  published ${published}, delivered ${delivered}, dead ${dead}, duplicates ${duplicates} (${result.restartDuplicates} only around a database restart), missing ${missing}`,
     `  deliveries ${result.deliveries}, attempts ${result.attempts}, unexplained duplicates ${result.unexplainedDuplicates}, lost 202s ${result.lost}, pending at end ${result.pendingAtEnd}, leases at end ${result.leasesAtEnd}`,
     `  publisher: ${JSON.stringify(result.publisher.statuses)} by status, ${result.publisher.connectionErrors} refused connections, ${result.publisher.acceptedAsDuplicate} accepted on a retry as duplicate`,
+    `  attempts partitions created by the starts: ${result.partitionsCreated}`,
     `  metrics at the end: ${Object.entries(result.metrics).map(([k, v]) => `${k} ${v}`).join(", ")}`,
     `  disruptions: ${result.disruptions.map((d) => `${d.kind} (${((d.until - d.at) / 1000).toFixed(1)} s)`).join(", ") || "none"}`,
     ...result.problems.map((p) => `  problem: ${p}`),
