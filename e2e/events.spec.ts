@@ -53,7 +53,8 @@ test("the Events page lists the event with its fan-out and filters it as failed"
   const row = page.getByRole("table", { name: "Events" }).getByRole("row").filter({ hasText: publisherId });
   await expect(row).toBeVisible();
   await expect(row.getByText("Failed")).toBeVisible();
-  await expect(row.getByText("1 dead")).toBeVisible();
+  // Other specs' webhooks in this account may subscribe to order.* too: at least our one is dead.
+  await expect(row.getByText(/^[1-9]\d* dead$/)).toBeVisible();
 
   await page.getByLabel("Status").selectOption("delivered");
   await expect(page.getByRole("table", { name: "Events" }).getByRole("row").filter({ hasText: publisherId })).toHaveCount(0);
