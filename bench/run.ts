@@ -47,7 +47,7 @@ export const FULL: BenchSizes = {
   slowRounds: 4,
   historyAttempts: 1_000_000,
   scaleAttemptsPerDay: 330_000,
-  scaleThroughputEvents: 5_000,
+  scaleThroughputEvents: 10_000,
 };
 
 export const QUICK: BenchSizes = {

@@ -10,6 +10,7 @@ import { maintainAttemptPartitions, withMaintenanceLock } from "@/lib/db/partiti
 import { rollUpAttemptsSql } from "@/lib/stats/attempt-rollups";
 
 const DAY_MS = 24 * 3600 * 1000;
+const utcMidnight = () => Math.floor(Date.now() / DAY_MS) * DAY_MS;
 /** The retention the purge is measured with (the default RETENTION_DAYS). */
 const RETENTION_DAYS = 30;
 /** Days of history: RETENTION_DAYS kept, plus the oldest one, due for the purge. */
@@ -80,22 +81,22 @@ async function createHistoryWebhooks(ctx: ScenarioContext): Promise<string[]> {
  * succeeded, the rest HTTP 500/502 or timeouts, as seedAttemptHistory writes them). Attempts
  * go through the parent table into the day's partition, as the recording statement's do.
  */
-async function seedDay(sql: Client, tag: string, day: number, dayStart: Date, events: number, webhookIds: string[], accountId: string) {
+async function seedDay(sql: Client, tag: string, day: number, dayStart: Date, spanS: number, events: number, webhookIds: string[], accountId: string) {
   const prefix = `${tag}_${day}_`;
-  const at = `($3::timestamptz AT TIME ZONE 'UTC') + (i::float8 / $4) * interval '1 day'`;
+  const at = (span: string) => `($3::timestamptz AT TIME ZONE 'UTC') + make_interval(secs => i * ${span}::float8 / $4)`;
   await sql.query(
     `INSERT INTO events (id, account_id, type, data, created_at)
      SELECT 'evt_scale_' || $1 || lpad(i::text, 7, '0'), $2, 'order.refunded',
-            json_build_object('order_id', 'ord_' || i, 'total', (i % 1000) / 10.0, 'currency', 'EUR', 'note', repeat('x', 200)), ${at}
+            json_build_object('order_id', 'ord_' || i, 'total', (i % 1000) / 10.0, 'currency', 'EUR', 'note', repeat('x', 200)), ${at("$5")}
      FROM generate_series(0, $4::int - 1) AS i`,
-    [prefix, accountId, dayStart.toISOString(), events],
+    [prefix, accountId, dayStart.toISOString(), events, spanS],
   );
   await sql.query(
     `INSERT INTO deliveries (id, account_id, webhook_id, event_id, status, attempts, next_attempt_at, last_attempt_at, response_code, created_at, completed_at)
      SELECT 'dlv_scale_' || $1 || lpad(i::text, 7, '0') || '_' || k, $2, ($5::text[])[1 + (i % 2) * 2 + k], 'evt_scale_' || $1 || lpad(i::text, 7, '0'),
             'succeeded', 2, NULL, t + interval '2 seconds', 200, t, t + interval '2 seconds'
-     FROM generate_series(0, $4::int - 1) AS i, generate_series(0, 1) AS k, LATERAL (SELECT ${at} AS t) AS s`,
-    [prefix, accountId, dayStart.toISOString(), events, webhookIds],
+     FROM generate_series(0, $4::int - 1) AS i, generate_series(0, 1) AS k, LATERAL (SELECT ${at("$6")} AS t) AS s`,
+    [prefix, accountId, dayStart.toISOString(), events, webhookIds, spanS],
   );
   await sql.query(
     `INSERT INTO attempts (id, account_id, delivery_id, webhook_id, event_id, event_type, attempt_number, status,
@@ -110,15 +111,15 @@ async function seedDay(sql: Client, tag: string, day: number, dayStart: Date, ev
             jsonb_build_object('content-type', 'application/json', 'user-agent', 'Hookrelay-Webhook/1.0', 'webhook-id', 'evt_scale_' || $1 || i,
                                'webhook-timestamp', '1764200000', 'webhook-signature', 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4='),
             CASE WHEN r < 0.9 THEN '{"received":true}' ELSE 'Internal Server Error' END,
-            ${at} + n * interval '1 second'
+            ${at("$6")} + n * interval '1 second'
      FROM generate_series(0, $4::int - 1) AS i, generate_series(0, 1) AS k, generate_series(1, 2) AS n,
           LATERAL (SELECT random() + 0 * i AS r, random() + 0 * i AS r2) AS x`,
-    [prefix, accountId, dayStart.toISOString(), events, webhookIds],
+    [prefix, accountId, dayStart.toISOString(), events, webhookIds, spanS],
   );
 }
 
 /** The hourly rollups the recording statement would have left for 24 h of attempts from `dayStart`. */
-async function rollUpDay(sql: Client, dayStart: Date, webhookIds: string[]) {
+async function rollUpDay(sql: Client, dayStart: Date, spanS: number, webhookIds: string[]) {
   await sql.query(
     `WITH seeded AS (
        SELECT webhook_id, account_id, created_at AT TIME ZONE 'UTC' AS at, status, event_type, error_class, response_code, response_time_ms
@@ -126,7 +127,7 @@ async function rollUpDay(sql: Client, dayStart: Date, webhookIds: string[]) {
          AND created_at >= $2::timestamptz AT TIME ZONE 'UTC' AND created_at < $3::timestamptz AT TIME ZONE 'UTC'
      )${rollUpAttemptsSql("seeded")}
      SELECT 1`,
-    [webhookIds, dayStart.toISOString(), new Date(dayStart.getTime() + DAY_MS).toISOString()],
+    [webhookIds, dayStart.toISOString(), new Date(dayStart.getTime() + spanS * 1000).toISOString()],
   );
 }
 
@@ -138,8 +139,10 @@ async function rollUpDay(sql: Client, dayStart: Date, webhookIds: string[]) {
  */
 async function seedScale(ctx: ScenarioContext, sizes: ScaleSizes, webhookIds: string[]) {
   const events = Math.max(1, Math.round(sizes.attemptsPerDay / 4));
-  // Continuous up to now, from 31 days back: as a daily purge leaves it, one day (24 h of events) is due.
-  const start = Date.now() - DAYS * DAY_MS;
+  // Continuous from the UTC midnight 31 days back up to now, in 31 equal chunks (each a little
+  // over a day): the purge, run as at today's midnight, has exactly the oldest UTC day to drop.
+  const start = utcMidnight() - DAYS * DAY_MS;
+  const spanS = (Date.now() - start) / 1000 / DAYS;
   const sql = new Client({ connectionString: ctx.databaseUrl });
   await sql.connect();
   try {
@@ -150,9 +153,9 @@ async function seedScale(ctx: ScenarioContext, sizes: ScaleSizes, webhookIds: st
     const tag = runTag();
     const started = performance.now();
     for (let d = 0; d < DAYS; d++) {
-      const dayStart = new Date(start + d * DAY_MS);
-      await seedDay(sql, tag, d, dayStart, events, webhookIds, ctx.accountId);
-      if (d >= DAYS - ROLLUP_DAYS) await rollUpDay(sql, dayStart, webhookIds);
+      const dayStart = new Date(start + d * spanS * 1000);
+      await seedDay(sql, tag, d, dayStart, spanS, events, webhookIds, ctx.accountId);
+      if (d >= DAYS - ROLLUP_DAYS) await rollUpDay(sql, dayStart, spanS, webhookIds);
       const done = (d + 1) * events * 4;
       ctx.progress.update(`stored ${done} attempts (${d + 1}/${DAYS} days), ${Math.round(done / ((performance.now() - started) / 1000))}/s`);
     }
@@ -182,7 +185,8 @@ const dbSizeMb = async (ctx: ScenarioContext) =>
   round(Number((await ctx.sql.query(`SELECT pg_database_size(current_database()) AS bytes`)).rows[0].bytes) / 2 ** 20, 0)!;
 
 /**
- * The daily purge with RETENTION_DAYS = 30, run here in the bench process against the app's
+ * The daily purge with RETENTION_DAYS = 30, as it runs at 00:00 UTC (a whole day partition due,
+ * and that day's 24 h of events; at other hours the partition dropped is part of a day), run here in the bench process against the app's
  * database (the app runs with a retention that never purges, so its own timer cannot take the
  * day first): the attempts' part (the day partition dropped, kept attempts set aside), then the
  * rest of purgeOldHistory (events and deliveries by batched DELETE, rollups). Together they
@@ -198,9 +202,11 @@ async function measurePurge(ctx: ScenarioContext) {
   const client = new Client({ connectionString: ctx.databaseUrl });
   await client.connect();
   try {
-    const cutoff = retentionCutoff(new Date(), RETENTION_DAYS);
+    // As at today's midnight (UTC): the oldest day's partition whole, and that day's events.
+    const cutoff = retentionCutoff(new Date(utcMidnight()), RETENTION_DAYS);
     let started = performance.now();
     const partitions = await withMaintenanceLock(client, () => maintainAttemptPartitions(client, { olderThan: cutoff }));
+    if (!partitions?.dropped.length) throw new Error(`no day partition was due at ${cutoff.toISOString()}`);
     const attemptsMs = performance.now() - started;
     started = performance.now();
     const rest = await purgeOldHistory(cutoff);
@@ -220,6 +226,10 @@ const count = async (ctx: ScenarioContext, table: string) => Number((await ctx.s
 
 /** The whole scenario: measured on empty tables, then seeded, measured again, then the purge. */
 export async function measureScale(ctx: ScenarioContext, sizes: ScaleSizes): Promise<ScaleResult> {
+  // Warm-up, unmeasured: right after start the engine's code is cold (the first backlog of a
+  // run drained at about half the rate of a later one).
+  ctx.progress.update("warm-up");
+  await measureThroughput(ctx, 10, Math.ceil(sizes.throughputEvents / 5));
   ctx.progress.update("empty tables: throughput and latency");
   const empty = await measureLoad(ctx, sizes);
   const webhookIds = await createHistoryWebhooks(ctx);
