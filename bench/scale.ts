@@ -2,7 +2,9 @@
 // 31 days, measured as on empty tables in the same run: 10-endpoint throughput, latency, the
 // delivery log, stats, the event list, and the daily purge of the day that falls out of
 // RETENTION_DAYS (30). bench/README.md ("Scale") has the figures.
+import { loadavg } from "node:os";
 import { Client } from "pg";
+import { cpuMsOf, postgresCpuMs } from "@/bench/cpu";
 import { median, round } from "@/bench/numbers";
 import { runTag } from "@/bench/seed";
 import { measureLatency, measureThroughput, type ScenarioContext } from "@/bench/scenarios";
@@ -51,16 +53,37 @@ export interface ScaleResult {
   details: Record<string, unknown>;
 }
 
-/** Throughput to 10 endpoints and latency at a steady rate, then their webhooks parked so later load does not reach them. */
+/** CPU ms of the app and of PostgreSQL's backends for this database so far. */
+async function cpuMs(ctx: ScenarioContext) {
+  return { app: await cpuMsOf(ctx.app.pid), postgres: await postgresCpuMs(new URL(ctx.databaseUrl).pathname.slice(1)) };
+}
+
+/**
+ * Throughput to 10 endpoints and latency at a steady rate, then their webhooks parked so later
+ * load does not reach them. With the CPU ms per delivery of the throughput run and the load
+ * average: the machine is shared, so a change in rate with the same CPU per delivery is the
+ * neighbours', not the stored history's.
+ */
 async function measureLoad(ctx: ScenarioContext, sizes: ScaleSizes) {
+  const cpuBefore = await cpuMs(ctx);
+  const loadBefore = loadavg()[0];
   const throughput = await measureThroughput(ctx, 10, sizes.throughputEvents);
+  const cpuAfter = await cpuMs(ctx);
+  const cpuMsPerDelivery = {
+    app: round((cpuAfter.app - cpuBefore.app) / throughput.deliveries, 3),
+    postgres: round((cpuAfter.postgres - cpuBefore.postgres) / throughput.deliveries, 3),
+  };
+  const loadAverage = [round(loadBefore, 2), round(loadavg()[0], 2)];
   const latency = await measureLatency(ctx, sizes.latencyPerSecond, sizes.latencySeconds);
   const { rows } = await ctx.sql.query(`SELECT id FROM webhooks WHERE account_id = $1 AND is_active`, [ctx.accountId]);
   for (const { id } of rows) {
     const res = await ctx.app.call("PATCH", `/api/webhooks/${id}`, { is_active: false });
     if (res.status !== 200) throw new Error(`parking webhook ${id} answered ${res.status}`);
   }
-  return { throughput: { ...throughput, perSecond: Math.round(throughput.perSecond), seconds: round(throughput.seconds, 2) }, latency };
+  return {
+    throughput: { ...throughput, perSecond: Math.round(throughput.perSecond), seconds: round(throughput.seconds, 2), cpuMsPerDelivery, loadAverage },
+    latency: { ...latency, loadAverageAfter: round(loadavg()[0], 2) },
+  };
 }
 
 async function createHistoryWebhooks(ctx: ScenarioContext): Promise<string[]> {
