@@ -1,4 +1,5 @@
-// `npm run bench [-- --quick] [-- --runs 3] [-- --only limit,throughput,latency,publish,slow,history]`
+// `npm run bench [-- --quick] [-- --runs 3] [-- --only limit,throughput,latency,publish,slow,history,scale]`
+// (`scale`, 10 M stored attempts, is heavy: BENCH_SCALE_ATTEMPTS=n stores about n instead.)
 //
 // Measures Hookrelay against the machine's own limit: a fresh PostgreSQL (embedded in a temp
 // dir, or DATABASE_URL's server), receivers in their own process, the bare sender's ceiling
@@ -15,6 +16,7 @@ import { measureLimit } from "@/bench/limit";
 import { median, round, table } from "@/bench/numbers";
 import { startBenchPostgres } from "@/bench/postgres";
 import { createProgress, type Progress } from "@/bench/progress";
+import { measureScale, type ScaleResult } from "@/bench/scale";
 import { startReceivers } from "@/bench/receivers";
 import { measureHistory, measureLatency, measurePublish, measureSlowEndpoint, measureThroughput, type ScenarioContext } from "@/bench/scenarios";
 
@@ -28,6 +30,10 @@ export interface BenchSizes {
   slowSeconds: number;
   slowRounds: number;
   historyAttempts: number;
+  /** The scale scenario's attempts per day of its 31 days (bench/scale.ts). */
+  scaleAttemptsPerDay: number;
+  /** Events of its 10-endpoint throughput backlog (10 deliveries each), on empty and on full tables. */
+  scaleThroughputEvents: number;
 }
 
 export const FULL: BenchSizes = {
@@ -40,6 +46,8 @@ export const FULL: BenchSizes = {
   slowSeconds: 10,
   slowRounds: 4,
   historyAttempts: 1_000_000,
+  scaleAttemptsPerDay: 330_000,
+  scaleThroughputEvents: 10_000,
 };
 
 export const QUICK: BenchSizes = {
@@ -52,9 +60,11 @@ export const QUICK: BenchSizes = {
   slowSeconds: 3,
   slowRounds: 1,
   historyAttempts: 20_000,
+  scaleAttemptsPerDay: 2_000,
+  scaleThroughputEvents: 200,
 };
 
-const SCENARIOS = ["limit", "throughput", "latency", "publish", "slow", "history"] as const;
+const SCENARIOS = ["limit", "throughput", "latency", "publish", "slow", "history", "scale"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 /** The numbers of one run, as latest.json names them. */
@@ -70,6 +80,8 @@ export interface RunResult {
   stats_ms: number | null;
   logs_ms: number | null;
   peak_rss_mb: number | null;
+  /** Day one hundred (bench/scale.ts), when the scale scenario ran. */
+  scale?: ScaleResult;
   details: Record<string, unknown>;
 }
 
@@ -142,7 +154,10 @@ export async function runOnce({ sizes, only, progress }: RunOptions): Promise<Ru
       const databaseUrl = await pg.createDatabase("app");
       const apiKey = `hr_bench_${randomBytes(16).toString("hex")}`;
       progress.step("starting Hookrelay (npm start)");
-      const app = await startApp({ databaseUrl, apiKey, log: (m) => progress.log(m) });
+      // With the scale scenario the bench runs the purge itself, at a moment it measures: the
+      // app's own daily purge (5 min after start) must not take the seeded day first.
+      const env: Record<string, string> = wanted("scale") ? { RETENTION_DAYS: "36500" } : {};
+      const app = await startApp({ databaseUrl, apiKey, env, log: (m) => progress.log(m) });
       cleanups.unshift(() => app.stop());
       const sql = new PgPool({ connectionString: databaseUrl, max: 4 });
       cleanups.unshift(() => sql.end());
@@ -205,6 +220,22 @@ export async function runOnce({ sizes, only, progress }: RunOptions): Promise<Ru
         progress.done(`stats ${h.statsMs} ms, logs ${h.logsMs} ms (median of ${h.statsRunsMs.length})`);
         await notePeak("history");
       }
+      if (wanted("scale")) {
+        const perDay = process.env.BENCH_SCALE_ATTEMPTS ? Math.ceil(Number(process.env.BENCH_SCALE_ATTEMPTS) / 31) : sizes.scaleAttemptsPerDay;
+        progress.step(`scale: ${perDay * 31} attempts over 31 days, measured empty and full`);
+        const s = await measureScale(ctx, {
+          attemptsPerDay: perDay,
+          throughputEvents: sizes.scaleThroughputEvents,
+          latencyPerSecond: sizes.latencyPerSecond,
+          latencySeconds: sizes.latencySeconds,
+        });
+        result.scale = s;
+        progress.done(
+          `${s.stored_attempts} attempts (seeded in ${s.seed_s} s + ${s.seed_vacuum_s} s vacuum): 10 endpoints ${s.deliveries_per_s_10_empty} → ${s.deliveries_per_s_10_full}/s, ` +
+            `p99 ${s.latency_p99_ms_empty} → ${s.latency_p99_ms_full} ms, logs ${s.logs_ms} ms, stats ${s.stats_ms} ms, events ${s.events_list_ms} ms, purge ${s.purge_day_ms} ms`,
+        );
+        await notePeak("scale");
+      }
       const memory = await app.memory();
       result.peak_rss_mb = Math.round(memory.peakRssMb);
       details.memory = { peakRssMb: Math.round(memory.peakRssMb), finalRssMb: Math.round(memory.rssMb), peakRssAfter };
@@ -247,6 +278,8 @@ export function summarise(runs: RunResult[], mode: string) {
     stats_ms: m("stats_ms"),
     logs_ms: m("logs_ms"),
     peak_rss_mb: m("peak_rss_mb"),
+    // The scale scenario runs once per run (it takes many minutes); the last run's figures.
+    scale: runs.findLast((r) => r.scale)?.scale ?? null,
     spread,
     targets: TARGETS,
     results: runs,
@@ -262,6 +295,39 @@ export function resultTable(summary: ReturnType<typeof summarise>): string {
     const verdict = v === null || goal === "" ? "" : (target.min !== undefined ? v >= target.min : v <= target.max!) ? "ok" : "BELOW TARGET";
     const unit = (n: number | null) => (n === null ? null : `${n}${target.unit}`);
     rows.push([target.label, unit(v), unit(s.min), unit(s.max), goal, verdict]);
+  }
+  return table(rows);
+}
+
+/** The scale scenario's targets (issue 19); `max` means lower is better. */
+export const SCALE_TARGETS: Record<string, { min?: number; max?: number; unit: string }> = {
+  stored_attempts: { min: 10_000_000, unit: "" },
+  stored_deliveries: { unit: "" },
+  stored_events: { unit: "" },
+  seed_s: { unit: "s" },
+  seed_vacuum_s: { unit: "s" },
+  deliveries_per_s_10_empty: { unit: "/s" },
+  deliveries_per_s_10_full: { unit: "/s" },
+  throughput_change: { min: -0.15, unit: "" },
+  latency_p99_ms_empty: { unit: "ms" },
+  latency_p99_ms_full: { max: 150, unit: "ms" },
+  logs_ms: { max: 100, unit: "ms" },
+  stats_ms: { max: 300, unit: "ms" },
+  events_list_ms: { max: 100, unit: "ms" },
+  purge_day_ms: { max: 1000, unit: "ms" },
+  purge_attempts_ms: { unit: "ms" },
+  purge_events_ms: { unit: "ms" },
+  db_size_mb_before_purge: { unit: "MB" },
+  db_size_mb_after_purge: { unit: "MB" },
+};
+
+export function scaleTable(scale: ScaleResult): string {
+  const rows: (string | number | null)[][] = [["scale", "value", "target", ""]];
+  for (const [key, target] of Object.entries(SCALE_TARGETS)) {
+    const v = scale[key as keyof ScaleResult] as number | null;
+    const goal = target.min !== undefined ? `≥ ${target.min}${target.unit}` : target.max !== undefined ? `≤ ${target.max}${target.unit}` : "";
+    const verdict = v === null || goal === "" ? "" : (target.min !== undefined ? v >= target.min : v <= target.max!) ? "ok" : "BELOW TARGET";
+    rows.push([key, v === null ? null : `${v}${target.unit}`, goal, verdict]);
   }
   return table(rows);
 }
@@ -294,6 +360,7 @@ async function main() {
   await writeFile(out, `${JSON.stringify(summary, null, 2)}\n`);
   console.log(`\nHookrelay benchmark (${summary.mode}, ${runs} run${runs > 1 ? "s" : ""}, ${summary.machine.cpus} CPUs)\n`);
   console.log(resultTable(summary));
+  if (summary.scale) console.log(`\n${scaleTable(summary.scale)}`);
   console.log(`\n${path.relative(process.cwd(), out)} written`);
 }
 
