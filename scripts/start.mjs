@@ -1,7 +1,7 @@
 // `npm start`: compiles scripts/start.ts and the engine thread's entry (with the lib/ code they
 // import) to JavaScript with esbuild, then runs it, so no TypeScript loader stays in the
-// process. tsx at run time kept a module-hooks thread and esbuild's sync worker alive and its
-// compiled modules in both threads' heaps: ~120 MB of resident memory (bench/README.md,
+// process. tsx at run time kept its module-hooks thread (another V8 isolate) alive and its
+// compiled modules in both threads' heaps: ~120 MB of resident memory at idle (bench/README.md,
 // "Memory"). `npm run dev` keeps tsx.
 import { build, stop } from "esbuild";
 import { createHash } from "node:crypto";
