@@ -19,7 +19,7 @@ export interface AppOptions {
 
 export interface RunningApp {
   baseUrl: string;
-  /** The server process (node running scripts/start.ts). */
+  /** The server process (node running scripts/start.mjs). */
   pid: number;
   http: Pool;
   /** GET/POST JSON with the bench's API key. */
@@ -39,14 +39,14 @@ async function childrenOf(pid: number): Promise<number[]> {
   }
 }
 
-/** The server under `pid` (npm → sh → tsx → node scripts/start.ts): the deepest process running the start script, not its helpers (tsx's esbuild). */
+/** The server under `pid` (npm → sh → node scripts/start.mjs, or tsx → node scripts/start.ts): the deepest process running the start script, not its helpers (esbuild). */
 async function serverProcess(pid: number): Promise<number> {
   let server = pid;
   for (let level = [pid]; level.length > 0; ) {
     const next: number[] = [];
     for (const p of level) {
       const cmdline = await readFile(`/proc/${p}/cmdline`, "utf8").catch(() => "");
-      if (cmdline.includes("scripts/start.ts")) server = p;
+      if (/scripts\/start\.(ts|mjs)\0/.test(cmdline)) server = p;
       next.push(...(await childrenOf(p)));
     }
     level = next;
@@ -64,7 +64,7 @@ function startOnce(options: AppOptions, port: number, dataDir: string): Promise<
   // BENCH_PROFILE_DIR=dir: the same start script under `node --cpu-prof` (written when it stops).
   const profileDir = process.env.BENCH_PROFILE_DIR;
   const [command, args] = profileDir
-    ? [process.execPath, ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir), "--import", "tsx", "scripts/start.ts"]]
+    ? [process.execPath, ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir), "scripts/start.mjs"]]
     : ["npm", ["start", "--silent"]];
   const child = spawn(command, args, {
     cwd: process.cwd(),

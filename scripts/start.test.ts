@@ -22,7 +22,7 @@ interface Launched {
   exited: Promise<number | null>;
 }
 
-/** Runs `scripts/start.ts` as `npm start` does, in its own process group (so a test can kill the whole group, PostgreSQL included). */
+/** Runs `scripts/start.mjs` as `npm start` does, in its own process group (so a test can kill the whole group, PostgreSQL included). */
 async function launch(extraEnv: Record<string, string> = {}): Promise<Launched> {
   const port = await freePort();
   const env: Record<string, string> = {};
@@ -33,7 +33,7 @@ async function launch(extraEnv: Record<string, string> = {}): Promise<Launched> 
   Object.assign(env, { HOOKRELAY_DATA_DIR: dataDir, PORT: String(port), BOOTSTRAP_API_KEY: API_KEY, LOG_LEVEL: "warn" }, extraEnv);
   let output = "";
   // Node itself (not npx) so the signal reaches the app directly.
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(process.execPath, ["scripts/start.mjs"], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
   app = child;
   child.stdout!.on("data", (c: Buffer) => (output += c));
   child.stderr!.on("data", (c: Buffer) => (output += c));

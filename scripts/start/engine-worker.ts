@@ -1,7 +1,7 @@
 // The delivery engine's thread (scripts/start/engine-thread.ts starts it): the embedded
 // dispatcher with its own event loop, database pool and V8 heap, so deliveries and API
 // requests do not wait for each other, and a 2-core machine uses both cores for them.
-import { parentPort } from "node:worker_threads";
+import { parentPort, resourceLimits } from "node:worker_threads";
 import { disconnectDb } from "@/lib/db/client";
 import { startDeliveryEngine } from "@/lib/engine/engine";
 
@@ -13,4 +13,5 @@ parentPort!.on("message", async (message: unknown) => {
   await disconnectDb().catch(() => {});
   parentPort!.close();
 });
-parentPort!.postMessage("started");
+// The heap limits this thread runs with, as V8 applied them (engine-thread.test.ts checks them).
+parentPort!.postMessage({ started: true, resourceLimits });
