@@ -171,10 +171,13 @@ async function explain(sql: Client, query: Query, mode: "custom" | "generic") {
     await sql.query(`SET LOCAL plan_cache_mode = ${mode === "custom" ? "force_custom_plan" : "force_generic_plan"}`);
     await sql.query(`PREPARE probe AS ${query.text}`);
     // EXECUTE takes no bind parameters: the values go in as literals, typed by the PREPARE.
+    const fetchedSoFar = async () => Number((await sql.query(`SELECT idx_tup_fetch + seq_tup_read AS n FROM pg_stat_xact_user_tables WHERE relname = 'deliveries'`)).rows[0]?.n ?? 0);
+    const before = await fetchedSoFar();
     const args = query.values.map((v) => (v === null || v === undefined ? "NULL" : escapeLiteral(textOf(v)))).join(", ");
     const { rows } = await sql.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE probe(${args})`);
     const [out] = rows[0]["QUERY PLAN"] as [{ Plan: PlanNode; "Planning Time": number; "Execution Time": number }];
-    return { plan: out.Plan, ms: out["Execution Time"] + (out["Planning Time"] ?? 0) };
+    // Also what functions read (EXPLAIN does not show inside them): this transaction's counters.
+    return { plan: out.Plan, ms: out["Execution Time"] + (out["Planning Time"] ?? 0), fetched: (await fetchedSoFar()) - before };
   } finally {
     await sql.query("ROLLBACK");
     await sql.query("DEALLOCATE ALL");
@@ -228,8 +231,8 @@ async function explainProbe(events: number) {
       console.log(`\n=== ${when}: ${JSON.stringify(await tableStats(sql))}`);
       for (const [label, query] of statements) {
         for (const mode of ["custom", "generic"] as const) {
-          const { plan, ms } = await explain(sql, query, mode);
-          console.log(`\n${label} [${mode}]: ${ms.toFixed(1)} ms, ${rowsRead(plan)} rows read`);
+          const { plan, ms, fetched } = await explain(sql, query, mode);
+          console.log(`\n${label} [${mode}]: ${ms.toFixed(1)} ms, ${rowsRead(plan)} rows read by the plan's scans, ${fetched} deliveries rows fetched in all`);
           if (process.env.PROBE_PLANS !== "0") console.log(planLines(plan).map((l) => `    ${l}`).join("\n"));
         }
       }
