@@ -161,7 +161,7 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
 // the attempt row, a dead letter, the failing streak — for every attempt that finished while the
 // previous write ran, in one statement (group commit, lib/db/batched.ts; docs/engine.md).
 
-interface AttemptRecord {
+export interface AttemptRecord {
   deliveryId: string;
   leaseOwner: string | null;
   state: DeliveryState;
@@ -254,9 +254,10 @@ const RECORD_ATTEMPTS = `
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-async function writeRecords(batch: AttemptRecord[]): Promise<Set<string>> {
+/** The recording statement for a batch (its plan is tested: lib/delivery/claim-plan.test.ts). */
+export function recordAttemptsStatement(batch: AttemptRecord[]) {
   const column = <K extends keyof AttemptRecord>(key: K) => batch.map((r) => r[key]);
-  const { rows } = await sql().query<{ delivery_id: string }>({
+  return {
     name: "hookrelay_record_attempts",
     text: RECORD_ATTEMPTS,
     values: [
@@ -287,7 +288,11 @@ async function writeRecords(batch: AttemptRecord[]): Promise<Set<string>> {
       batch.map((r) => iso(r.failingSince)),
       column("disableReason"),
     ],
-  });
+  };
+}
+
+async function writeRecords(batch: AttemptRecord[]): Promise<Set<string>> {
+  const { rows } = await sql().query<{ delivery_id: string }>(recordAttemptsStatement(batch));
   return new Set(rows.map((r) => r.delivery_id));
 }
 

@@ -90,13 +90,7 @@ const CLAIM = claimSql(
     SELECT c.id, c.webhook_id, c.next_attempt_at
     FROM unnest($5::text[], $6::int[]) AS k(webhook_id, room)
     JOIN webhooks w ON w.id = k.webhook_id AND w.is_active
-    CROSS JOIN LATERAL (
-      SELECT d.id, d.webhook_id, d.next_attempt_at
-      FROM deliveries d
-      WHERE d.webhook_id = k.webhook_id AND d.status = 'pending' AND ${LEASE_FREE}
-      ORDER BY d.next_attempt_at
-      LIMIT LEAST(k.room, $2)
-    ) c
+    CROSS JOIN LATERAL hookrelay_oldest_pending_deliveries(k.webhook_id, LEAST(k.room, $2)) c
     WHERE c.next_attempt_at <= now()
   ), ranked AS (
     SELECT c.id, c.webhook_id, c.next_attempt_at,
