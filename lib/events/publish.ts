@@ -43,7 +43,7 @@ export const publishEventInput = z
   .transform(({ type, event, data, id, ordering_key }) => ({ type: (type ?? event)!, data, id, orderingKey: ordering_key }))
   .meta({ id: "PublishEvent" });
 
-export type PublishEventInput = Omit<z.output<typeof publishEventInput>, "orderingKey"> & { orderingKey?: string };
+export type PublishEventInput = Omit<z.output<typeof publishEventInput>, "id" | "orderingKey"> & { id?: string; orderingKey?: string };
 
 export interface PublishOptions {
   isTest?: boolean;
