@@ -60,15 +60,17 @@ const DUE = `d.status = 'pending' AND d.next_attempt_at <= now() AND ${LEASE_FRE
 
 // Ordering keys (docs/engine.md, "Ordering keys"): earlier deliveries (`order_seq` below d's)
 // of d's webhook and key hold d back: one still pending (due, leased, or waiting for a retry),
-// and with `ordering: halt` one dead whose dead letter no replay has taken over. Both probes
-// read the partial indexes on keyed rows (migration 0013); `d` and its webhook `w` come from outside.
+// and with `ordering: halt` one dead whose dead letter no replay has taken over. Both read the
+// partial indexes on keyed rows (migration 0013); `d` (and, for BLOCKED_BY, its webhook `w`) come from outside.
 const EARLIER_OF_KEY = `p.webhook_id = d.webhook_id AND p.ordering_key = d.ordering_key AND p.order_seq < d.order_seq`;
 const UNREPLAYED_DEAD = `p.status = 'dead' AND NOT EXISTS (SELECT FROM dead_letters l WHERE l.delivery_id = p.id AND l.replayed_at IS NOT NULL)`;
 
-/** d may be attempted now as far as its key goes. Unkeyed rows stop at the first test (OR arms run in order), so they never probe the keyed indexes. */
-export const NOT_HELD_BACK = `(d.ordering_key IS NULL
-  OR (NOT EXISTS (SELECT FROM deliveries p WHERE ${EARLIER_OF_KEY} AND p.status = 'pending')
-      AND (w.ordering <> 'halt' OR NOT EXISTS (SELECT FROM deliveries p WHERE ${EARLIER_OF_KEY} AND ${UNREPLAYED_DEAD}))))`;
+/**
+ * d may be attempted now as far as its key goes. Unkeyed rows stop at the first test (OR arms
+ * run in order), so they never probe the keyed indexes; the probe is a function declared cheap
+ * (migration 0013) so that the planner plans the unkeyed claim as it did before keys.
+ */
+export const NOT_HELD_BACK = `(d.ordering_key IS NULL OR NOT hookrelay_key_held_back(d.webhook_id, d.ordering_key, d.order_seq))`;
 
 /** The delivery that holds d back (the first in its key's line), as a scalar subquery; null when none. */
 export const BLOCKED_BY = `CASE WHEN d.ordering_key IS NOT NULL AND d.status = 'pending' THEN (
