@@ -58,11 +58,14 @@ interface OpOptions {
   portal?: "view" | "manage";
   /** The success answer's `data`, when the operation documents it. */
   data?: z.ZodType;
+  /** A list's item, when the operation documents it. */
+  items?: z.ZodType;
 }
 
 function op(summary: string, options: OpOptions = {}): ZodOpenApiOperationObject {
   const portalNote = options.portal === "manage" ? " Portal links: `manage` only." : options.portal === "view" ? " Portal links: `view` and `manage`." : "";
-  const success = options.data ? z.object({ success: z.literal(true), data: options.data }) : options.list ? listData : anyData;
+  const list = options.items ? z.object({ success: z.literal(true), data: z.array(options.items), next_cursor: z.string().nullable() }) : listData;
+  const success = options.data ? z.object({ success: z.literal(true), data: options.data }) : options.list ? list : anyData;
   return {
     summary,
     ...(portalNote ? { description: `Also open to a merchant portal link of the account.${portalNote}` } : {}),
@@ -80,6 +83,31 @@ function op(summary: string, options: OpOptions = {}): ZodOpenApiOperationObject
 function bare(summary: string, answer: z.ZodType, options: { body?: z.ZodType; status?: number; query?: z.ZodObject } = {}): ZodOpenApiOperationObject {
   return { ...op(summary, options), tags: ["AuraConnect dialect (seed 003)"], responses: { [options.status ?? 200]: { description: "success", content: { "application/json": { schema: answer } } }, ...errors } };
 }
+
+/** A delivery as the deliveries lists return it (lib/delivery/delivery-log.ts `toDeliveryJson`). */
+const deliveryItem = z
+  .object({
+    id: z.string(),
+    webhook_id: z.string(),
+    event: z.string(),
+    event_id: z.string(),
+    status: z.enum(["pending", "succeeded", "dead"]),
+    attempts: z.number().int(),
+    response_code: z.number().int().nullable(),
+    last_error: z.string().nullable(),
+    last_attempt_at: z.string().nullable(),
+    next_attempt_at: z.string().nullable(),
+    created_at: z.string(),
+    completed_at: z.string().nullable(),
+    replay_of: z.string().nullable(),
+    is_check: z.boolean(),
+    ordering_key: z.string().nullable().meta({ description: "The event's ordering key, or null." }),
+    blocked_by: z
+      .string()
+      .nullable()
+      .meta({ description: "A pending keyed delivery waiting behind an earlier one of its webhook and key: that delivery's id (the first in the key's line); null otherwise." }),
+  })
+  .meta({ id: "Delivery" });
 
 const id = z.object({ id: z.string() });
 const withId = (o: ZodOpenApiOperationObject): ZodOpenApiOperationObject => ({ ...o, requestParams: { ...o.requestParams, path: id } });
@@ -124,7 +152,7 @@ const paths: ZodOpenApiPathsObject = {
       ),
     ),
   },
-  "/api/webhooks/{id}/deliveries": { get: withId(op("The webhook's deliveries, newest first", { list: true, query: deliveriesQuery, portal: "view" })) },
+  "/api/webhooks/{id}/deliveries": { get: withId(op("The webhook's deliveries, newest first; a keyed one waiting behind an earlier one of its key names it in `blocked_by`", { list: true, items: deliveryItem, query: deliveriesQuery, portal: "view" })) },
   "/api/webhooks/{id}/logs": { get: withId(op("The webhook's attempts, newest first", { list: true, query: logsQuery, portal: "view" })) },
   "/api/webhooks/{id}/stats": { get: withId(op("Delivery health over a window: success rate, latency, series, errors", { query: statsQuery, portal: "view" })) },
   "/api/webhooks/{id}/replay": {

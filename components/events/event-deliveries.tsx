@@ -108,6 +108,11 @@ export function EventDeliveries({ deliveries }: { deliveries: EventDelivery[] })
                 <Td>
                   <DeliveryStatusBadge status={d.status} />
                   {d.status === "pending" && d.next_attempt_at && <span className="mt-0.5 block text-xs text-slate-500">next {formatRelative(d.next_attempt_at)}</span>}
+                  {d.blocked_by && (
+                    <span className="mt-0.5 block text-xs text-amber-800" title={`Ordering key ${d.ordering_key}: sent after this earlier delivery of the same key`}>
+                      waiting behind {d.blocked_by}
+                    </span>
+                  )}
                 </Td>
                 <Td>
                   <Button size="sm" variant="ghost" aria-expanded={openId === d.id} onClick={() => setOpenId(openId === d.id ? null : d.id)} aria-label={`Attempts to ${d.webhook_name}`}>

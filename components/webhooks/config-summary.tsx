@@ -47,6 +47,7 @@ export function ConfigSummary({ webhook }: { webhook: Webhook }) {
         </Item>
         <Item label="IP allow-list">{webhook.ip_whitelist.length ? <span className="font-mono text-xs">{webhook.ip_whitelist.join(", ")}</span> : none}</Item>
         <Item label="Custom headers">{headers.length ? <span className="font-mono text-xs">{headers.map(([k]) => k).join(", ")}</span> : none}</Item>
+        <Item label="Ordering keys">{webhook.ordering === "halt" ? "A dead delivery halts its key until replayed" : "A dead delivery is skipped"}</Item>
         <Item label="Debug mode">{webhook.debug_mode ? "On: full bodies are kept" : "Off"}</Item>
         <Item label="Created">{formatDateTime(webhook.created_at)}</Item>
         <Item label="Updated">{formatDateTime(webhook.updated_at)}</Item>

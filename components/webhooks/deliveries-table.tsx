@@ -2,6 +2,7 @@
 import { useState } from "react";
 import type { Delivery } from "@/components/api-types";
 import { useApiList } from "@/components/use-api";
+import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { FilterSelect } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -41,6 +42,11 @@ export function DeliveriesTable({ webhookId }: { webhookId: string }) {
               <div className="flex flex-wrap items-center gap-1.5">
                 <DeliveryStatusBadge status={d.status} />
                 <AttemptMarks attempt={d} />
+                {d.blocked_by && (
+                  <Badge tone="amber" title={`Ordering key ${d.ordering_key}: sent after ${d.blocked_by}, an earlier delivery of the same key`}>
+                    waiting behind {d.blocked_by}
+                  </Badge>
+                )}
               </div>
             </Td>
             <EventCell type={d.event} id={d.event_id} />

@@ -36,7 +36,7 @@ const POLICY_LABELS: Record<string, string> = {
   custom: "Custom delays…",
 };
 
-const ADVANCED_FIELDS = new Set(["secret", "signature_profile", "retry_policy", "timeout_ms", "filters", "ip_whitelist", "headers", "rate_limit_per_hour", "debug_mode"]);
+const ADVANCED_FIELDS = new Set(["secret", "signature_profile", "retry_policy", "timeout_ms", "filters", "ip_whitelist", "headers", "rate_limit_per_hour", "debug_mode", "ordering"]);
 
 interface FormState {
   name: string;
@@ -53,6 +53,7 @@ interface FormState {
   headers: KeyValueRow[];
   rateLimit: string;
   debugMode: boolean;
+  ordering: string;
 }
 
 type Errors = Record<string, string>;
@@ -73,6 +74,7 @@ const FIELD_OF: Record<keyof FormState, string> = {
   headers: "headers",
   rateLimit: "rate_limit_per_hour",
   debugMode: "debug_mode",
+  ordering: "ordering",
 };
 
 function initialState(webhook?: Webhook): FormState {
@@ -92,6 +94,7 @@ function initialState(webhook?: Webhook): FormState {
     headers: Object.entries(webhook?.headers ?? {}).map(([key, value]) => ({ key, value })),
     rateLimit: webhook?.rate_limit_per_hour ? String(webhook.rate_limit_per_hour) : "",
     debugMode: webhook?.debug_mode ?? false,
+    ordering: webhook?.ordering ?? "skip_dead",
   };
 }
 
@@ -134,6 +137,7 @@ function toPayload(s: FormState, mode: "create" | "edit"): { payload: Record<str
     ip_whitelist: s.ipWhitelist.split(/[\s,]+/).filter(Boolean),
     headers: rowsToRecord(s.headers, (v) => v),
     debug_mode: s.debugMode,
+    ordering: s.ordering,
   };
   if (mode === "edit") {
     Object.assign(payload, { description: s.description.trim() || null, filters: Object.keys(filters).length ? filters : null, rate_limit_per_hour: rate });
@@ -301,6 +305,18 @@ export function WebhookForm({ webhook }: { webhook?: Webhook }) {
             </div>
             <Field label="Timeout (ms)" error={errors.timeout_ms} hint="100 – 60000. A slower answer counts as a failure.">
               {(p) => <Input {...p} type="number" min={100} max={60000} step={100} value={state.timeoutMs} onChange={(e) => set("timeoutMs", e.target.value)} />}
+            </Field>
+            <Field
+              label="Ordering keys: when one dead-letters"
+              error={errors.ordering}
+              hint="Events with the same ordering_key are delivered in publish order. This decides what the later ones do when an earlier one dies."
+            >
+              {(p) => (
+                <Select {...p} value={state.ordering} onChange={(e) => set("ordering", e.target.value)}>
+                  <option value="skip_dead">Skip it: the next ones go on</option>
+                  <option value="halt">Halt the key until it is replayed and succeeds</option>
+                </Select>
+              )}
             </Field>
             <Field label="Rate limit (deliveries per hour)" error={errors.rate_limit_per_hour} hint="Empty: no limit.">
               {(p) => <Input {...p} type="number" min={1} value={state.rateLimit} onChange={(e) => set("rateLimit", e.target.value)} />}

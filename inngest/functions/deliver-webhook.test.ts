@@ -3,8 +3,11 @@
 // (NOTES.md), so the engine stands in for it: sleeps are mocked steps that wait, on the real
 // clock, until the delivery is due — what Inngest's `sleepUntil` would do.
 import { InngestTestEngine } from "@inngest/test";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { announceToInngest } from "@/inngest/announce-to-inngest";
+import { inngest } from "@/inngest/client";
 import { deliverWebhook } from "@/inngest/functions/deliver-webhook";
+import { resetConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { api } from "@/test/api";
 import { newAccount } from "@/test/fixtures";
@@ -156,5 +159,39 @@ describe("deliver-webhook (Inngest function, run by @inngest/test)", () => {
     expect(until).toBeGreaterThan(Date.now() + 59 * 60 * 1000);
     expect((await db().delivery.findUniqueOrThrow({ where: { id: second } })).nextAttemptAt?.getTime()).toBe(until);
     expect(receiver.requests).toHaveLength(1);
+  });
+});
+
+describe("deliver-webhook and ordering keys", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    resetConfig();
+  });
+
+  it("does not attempt a delivery held back by an earlier one of its key; the earlier one's finish announces it", async () => {
+    receiver = await startReceiver(200);
+    const webhook = await createWebhook();
+    const ids: string[] = [];
+    for (let n = 0; n < 2; n++) {
+      const res = await api.post("/api/events", { type: "order.created", data: { n }, ordering_key: "k" }, { key });
+      ids.push((res.body.data.deliveries as { id: string; webhook_id: string }[]).find((d) => d.webhook_id === webhook.id)!.id);
+    }
+    // The second run starts first: it ends blocked, without a request or a sleep.
+    const blocked = await engineFor(ids[1], webhook.id).execute();
+    expect(blocked.result).toMatchObject({ deliveryId: ids[1], state: "blocked", attempted: false, rounds: 1 });
+    expect(receiver.requests).toHaveLength(0);
+
+    // The first one succeeds and announces the second (the Inngest server's event API is mocked).
+    announceToInngest();
+    vi.stubEnv("DELIVERY_ENGINE", "inngest");
+    resetConfig();
+    const send = vi.spyOn(inngest, "send").mockImplementation(async () => ({ ids: ["evt_0"] }));
+    expect((await engineFor(ids[0], webhook.id).execute()).result).toMatchObject({ state: "succeeded", attempted: true });
+    const announced = send.mock.calls.flatMap(([payload]) => (Array.isArray(payload) ? payload : [payload])).map((e) => e.data);
+    expect(announced).toContainEqual(expect.objectContaining({ delivery_id: ids[1], webhook_id: webhook.id }));
+
+    expect((await engineFor(ids[1], webhook.id).execute()).result).toMatchObject({ state: "succeeded", attempted: true });
+    expect(receiver.requests.map((r) => JSON.parse(r.body).data.n)).toEqual([0, 1]);
   });
 });

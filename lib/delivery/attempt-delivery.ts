@@ -14,6 +14,7 @@ import { retryWhileDatabaseAway } from "@/lib/http/db-errors";
 import { signRequest, type SignatureProfile } from "@/lib/signing/sign-request";
 import { rollUpAttemptsSql } from "@/lib/stats/attempt-rollups";
 import { signingSecrets } from "@/lib/webhooks/webhooks";
+import { MAX_NAMED_BYTES, WORK_CHANNEL } from "@/lib/engine/work-channel";
 
 /** Kept of every response body; with `debug_mode` the full bodies (up to the read cap) are kept. */
 export const RESPONSE_EXCERPT_BYTES = 1024;
@@ -222,7 +223,12 @@ const RECORD_ATTEMPTS = `
     FROM input i
     WHERE d.id = ANY($1::text[]) AND d.id = i.delivery_id AND ${STILL_PENDING}
       AND (i.lease_owner IS NULL OR d.lease_owner = i.lease_owner)
-    RETURNING d.id
+    RETURNING d.id, d.webhook_id, d.ordering_key, d.status
+  ), next_in_line AS (
+    -- A keyed delivery that finished lets the next of its key go: wake the dispatchers for its webhooks now.
+    SELECT pg_notify('${WORK_CHANNEL}', CASE WHEN length(names) <= ${MAX_NAMED_BYTES} THEN 'delivery:' || names ELSE 'delivery' END)
+    FROM (SELECT string_agg(DISTINCT webhook_id, ',') AS names FROM moved WHERE ordering_key IS NOT NULL AND status <> 'pending') f
+    WHERE names IS NOT NULL
   ), kept AS MATERIALIZED (
     SELECT i.* FROM input i JOIN moved m ON m.id = i.delivery_id
   ), attempt_rows AS (
@@ -250,7 +256,7 @@ const RECORD_ATTEMPTS = `
     FROM streak s LEFT JOIN disabling x ON x.webhook_id = s.webhook_id
     WHERE w.id = s.webhook_id
   )${rollUpAttemptsSql("kept")}
-  SELECT delivery_id FROM kept`;
+  SELECT delivery_id FROM kept WHERE (SELECT count(*) FROM next_in_line) >= 0`;
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 

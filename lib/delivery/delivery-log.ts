@@ -4,6 +4,7 @@ import { z } from "zod";
 import { isoDateTime } from "@/lib/http/storable-input";
 import { db } from "@/lib/db/client";
 import { belowCursor, toPage } from "@/lib/db/pagination";
+import { blockersOf } from "@/lib/delivery/due-delivery";
 import type { Attempt, Delivery, Prisma } from "@/lib/generated/prisma/client";
 
 export const deliveriesQuery = z.object({
@@ -21,7 +22,14 @@ export const logsQuery = z.object({
   cursor: z.string().max(100).optional(),
 });
 
-type DeliveryWithEvent = Delivery & { event: { type: string; externalId: string | null } };
+type DeliveryWithEvent = Delivery & { event: { type: string; externalId: string | null }; blockedBy?: string | null };
+
+/** The deliveries with `blockedBy`: the delivery each pending keyed one waits behind (docs/api.md, "Ordering keys"). */
+export async function withBlockers<D extends Pick<Delivery, "id" | "status" | "orderingKey">>(deliveries: D[]): Promise<(D & { blockedBy: string | null })[]> {
+  const waiting = deliveries.filter((d) => d.status === "pending" && d.orderingKey !== null).map((d) => d.id);
+  const blockers = await blockersOf(waiting);
+  return deliveries.map((d) => ({ ...d, blockedBy: blockers.get(d.id) ?? null }));
+}
 
 export async function listDeliveries(webhookId: string, query: z.output<typeof deliveriesQuery>) {
   const rows = await db().delivery.findMany({
@@ -30,7 +38,7 @@ export async function listDeliveries(webhookId: string, query: z.output<typeof d
     orderBy: { id: "desc" },
     take: query.limit + 1,
   });
-  return toPage(rows, query.limit);
+  return toPage(await withBlockers(rows), query.limit);
 }
 
 export function toDeliveryJson(d: DeliveryWithEvent) {
@@ -49,6 +57,9 @@ export function toDeliveryJson(d: DeliveryWithEvent) {
     completed_at: d.completedAt?.toISOString() ?? null,
     replay_of: d.replayOf,
     is_check: d.isCheck,
+    ordering_key: d.orderingKey,
+    /** The delivery this one waits behind (an earlier one of its ordering key), or null. */
+    blocked_by: d.blockedBy ?? null,
   };
 }
 

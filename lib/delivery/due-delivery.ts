@@ -58,6 +58,25 @@ export const LEASE_MARGIN_MS = 30_000;
 const LEASE_FREE = leaseFree("d");
 const DUE = `d.status = 'pending' AND d.next_attempt_at <= now() AND ${LEASE_FREE}`;
 
+// Ordering keys (docs/engine.md, "Ordering keys"): earlier deliveries (`order_seq` below d's)
+// of d's webhook and key hold d back: one still pending (due, leased, or waiting for a retry),
+// and with `ordering: halt` one dead whose dead letter no replay has taken over. Both read the
+// partial indexes on keyed rows (migration 0013); `d` (and, for BLOCKED_BY, its webhook `w`) come from outside.
+const EARLIER_OF_KEY = `p.webhook_id = d.webhook_id AND p.ordering_key = d.ordering_key AND p.order_seq < d.order_seq`;
+const UNREPLAYED_DEAD = `p.status = 'dead' AND NOT EXISTS (SELECT FROM dead_letters l WHERE l.delivery_id = p.id AND l.replayed_at IS NOT NULL)`;
+
+/**
+ * d may be attempted now as far as its key goes. Unkeyed rows stop at the first test (OR arms
+ * run in order), so they never probe the keyed indexes; the probe is a function declared cheap
+ * (migration 0013) so that the planner plans the unkeyed claim as it did before keys.
+ */
+export const NOT_HELD_BACK = `(d.ordering_key IS NULL OR NOT hookrelay_key_held_back(d.webhook_id, d.ordering_key, d.order_seq))`;
+
+/** The delivery that holds d back (the first in its key's line), as a scalar subquery; null when none. */
+export const BLOCKED_BY = `CASE WHEN d.ordering_key IS NOT NULL AND d.status = 'pending' THEN (
+  SELECT p.id FROM deliveries p WHERE ${EARLIER_OF_KEY} AND (p.status = 'pending' OR (w.ordering = 'halt' AND ${UNREPLAYED_DEAD}))
+  ORDER BY p.order_seq LIMIT 1) END`;
+
 /** Deliveries are leased for their webhook's timeout plus LEASE_MARGIN_MS, and read back with their webhook and event. */
 const DELIVERIES: LeasedTable = {
   table: "deliveries",
@@ -82,6 +101,7 @@ const CLAIM = claimSql(
      WHERE ${DUE}
        AND d.next_attempt_at > COALESCE(now() - make_interval(secs => $9::float8 / 1000), '-infinity')
        AND w.is_active
+       AND ${NOT_HELD_BACK}
        AND NOT (d.webhook_id = ANY($3::text[]))
        AND NOT (d.webhook_id = ANY($5::text[]))
      ORDER BY d.next_attempt_at
@@ -186,8 +206,45 @@ export async function nextDueAt(): Promise<Date | null> {
       WHERE d.status = 'pending' AND d.next_attempt_at IS NOT NULL
         AND ${LEASE_FREE}
         AND w.is_active
+        AND ${NOT_HELD_BACK}
       ORDER BY d.next_attempt_at
       LIMIT 1`,
   });
   return rows[0]?.at ?? null;
+}
+
+/** For each pending keyed delivery of `ids`, the delivery it waits behind (the first in its key's line); absent: not blocked. */
+export async function blockersOf(ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await sql().query<{ id: string; blocked_by: string | null }>(
+    `SELECT d.id, ${BLOCKED_BY} AS blocked_by
+     FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
+     WHERE d.id = ANY($1::text[]) AND d.ordering_key IS NOT NULL AND ${STILL_PENDING}`,
+    [ids],
+  );
+  return new Map(rows.filter((r) => r.blocked_by !== null).map((r) => [r.id, r.blocked_by!]));
+}
+
+/** Whether an earlier delivery of its ordering key holds this delivery back (the Inngest step asks before attempting). */
+export async function isHeldBack(id: string): Promise<boolean> {
+  const { rows } = await sql().query<{ held: boolean }>(
+    `SELECT NOT ${NOT_HELD_BACK} AS held FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1`,
+    [id],
+  );
+  return rows[0]?.held ?? false;
+}
+
+/** After a keyed delivery finished: the next of its webhook and key, if it may go now (to announce to Inngest). */
+export async function nextInLine(finishedId: string): Promise<{ id: string; webhookId: string } | undefined> {
+  const { rows } = await sql().query<{ id: string; webhookId: string }>(
+    `SELECT d.id, d.webhook_id AS "webhookId"
+     FROM deliveries f
+     JOIN deliveries d ON d.webhook_id = f.webhook_id AND d.ordering_key = f.ordering_key AND d.status = 'pending'
+     JOIN webhooks w ON w.id = d.webhook_id
+     WHERE f.id = $1 AND w.is_active AND ${NOT_HELD_BACK}
+     ORDER BY d.order_seq
+     LIMIT 1`,
+    [finishedId],
+  );
+  return rows[0];
 }

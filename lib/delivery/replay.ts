@@ -60,7 +60,7 @@ function selectedLetters(webhookId: string, selector: ReplaySelector) {
 async function findSelected(tx: Reader, webhookId: string, selector: ReplaySelector, take?: number) {
   const letters = await tx.deadLetter.findMany({
     where: selectedLetters(webhookId, selector),
-    include: { delivery: { select: { event: { select: { id: true, externalId: true } } } } },
+    include: { delivery: { select: { orderingKey: true, orderSeq: true, event: { select: { id: true, externalId: true } } } } },
     orderBy: [{ failedAt: "asc" }, { id: "asc" }],
     take,
   });
@@ -99,13 +99,23 @@ export async function previewReplay(webhookId: string, selector: ReplaySelector)
 /**
  * Queues the selected dead letters of the webhook again; returns the new delivery ids. Each new
  * delivery remembers the dead one it replays (`replay_of`), which receivers see as the
- * `webhook-replay` header.
+ * `webhook-replay` header. A keyed replay keeps its original's ordering key and place
+ * (`order_seq`): later deliveries of the key wait behind it.
  */
 export async function replayDeadLetters(webhookId: string, selector: ReplaySelector): Promise<string[]> {
   const deliveryIds = await db().$transaction(async (tx) => {
     const letters = await findSelected(tx, webhookId, selector);
     const now = new Date();
-    const deliveries = letters.map((l) => ({ id: newId("dlv"), accountId: l.accountId, webhookId: l.webhookId, eventId: l.eventId, nextAttemptAt: now, replayOf: l.deliveryId }));
+    // A keyed replay takes its original's place in the key's order (docs/api.md, "Ordering keys").
+    const deliveries = letters.map((l) => ({
+      id: newId("dlv"),
+      accountId: l.accountId,
+      webhookId: l.webhookId,
+      eventId: l.eventId,
+      nextAttemptAt: now,
+      replayOf: l.deliveryId,
+      ...(l.delivery.orderingKey === null ? {} : { orderingKey: l.delivery.orderingKey, orderSeq: l.delivery.orderSeq }),
+    }));
     if (deliveries.length === 0) return [];
     await tx.delivery.createMany({ data: deliveries });
     for (const [i, letter] of letters.entries()) {

@@ -4,7 +4,9 @@
 // step output).
 import { db } from "@/lib/db/client";
 import { attemptDelivery } from "@/lib/delivery/attempt-delivery";
+import { isHeldBack, nextInLine } from "@/lib/delivery/due-delivery";
 import { rateLimitedUntil } from "@/lib/delivery/rate-limit";
+import { announceDeliveries } from "@/lib/engine/announce";
 import { processInboundEvent } from "@/lib/inbound/process-inbound";
 
 /** Clocks of the Inngest server and of this app differ a little; a row due within this is due. */
@@ -14,7 +16,8 @@ const RECHECK_MS = 2000;
 
 export interface DeliveryStepResult {
   /** `pending`: sleep until `nextAttemptAt`, then call again. Anything else ends the run. */
-  state: "succeeded" | "dead" | "pending" | "parked" | "missing";
+  /** `blocked`: an earlier delivery of its ordering key holds it back; it is announced again when that one finishes. */
+  state: "succeeded" | "dead" | "pending" | "parked" | "blocked" | "missing";
   /** Whether this call made an HTTP request. */
   attempted: boolean;
   nextAttemptAt: string | null;
@@ -47,12 +50,13 @@ const recheckAt = (now: Date) => new Date(now.getTime() + RECHECK_MS).toISOStrin
 async function inspectDelivery(deliveryId: string, now: Date): Promise<DeliveryStepResult | "due"> {
   const delivery = await db().delivery.findUnique({
     where: { id: deliveryId },
-    select: { status: true, nextAttemptAt: true, leaseExpiresAt: true, webhookId: true, webhook: { select: { isActive: true, rateLimitPerHour: true } } },
+    select: { status: true, nextAttemptAt: true, leaseExpiresAt: true, webhookId: true, orderingKey: true, webhook: { select: { isActive: true, rateLimitPerHour: true } } },
   });
   if (!delivery) return { state: "missing", attempted: false, nextAttemptAt: null };
   if (delivery.status !== "pending") return { state: delivery.status, attempted: false, nextAttemptAt: null };
   // Parked: re-enabling the webhook announces its pending deliveries again.
   if (!delivery.webhook.isActive) return { state: "parked", attempted: false, nextAttemptAt: null };
+  if (delivery.orderingKey !== null && (await isHeldBack(deliveryId))) return { state: "blocked", attempted: false, nextAttemptAt: null };
   const until = waitingUntil(delivery, now);
   if (until) return { state: "pending", attempted: false, nextAttemptAt: until.toISOString() };
   const perHour = delivery.webhook.rateLimitPerHour;
@@ -63,6 +67,12 @@ async function inspectDelivery(deliveryId: string, now: Date): Promise<DeliveryS
     return { state: "pending", attempted: false, nextAttemptAt: limitedUntil.toISOString() };
   }
   return "due";
+}
+
+/** A finished keyed delivery lets the next of its key go: its run ended when it found itself blocked, so it is announced again. */
+async function announceNextInLine(finishedId: string): Promise<void> {
+  const next = await nextInLine(finishedId);
+  if (next) await announceDeliveries([next]);
 }
 
 /**
@@ -79,6 +89,7 @@ export async function attemptDeliveryWhenDue(deliveryId: string): Promise<Delive
     const again = await inspectDelivery(deliveryId, new Date());
     return again === "due" ? { state: "pending", attempted: false, nextAttemptAt: recheckAt(now) } : again;
   }
+  if (result.state !== "pending") await announceNextInLine(deliveryId);
   return {
     state: result.state,
     attempted: true,

@@ -4,7 +4,7 @@
 export const WORK_CHANNEL = "hookrelay_work";
 
 /** A NOTIFY payload must stay under 8 000 bytes; past this the webhooks go unnamed. */
-const MAX_NAMED_BYTES = 7_000;
+export const MAX_NAMED_BYTES = 7_000;
 
 /**
  * The payload for new deliveries: `delivery:<webhook ids>`, so that the dispatcher looks up

@@ -2,7 +2,7 @@
 // its last response and its dead letter (to replay it), and the inbound event it came from.
 import { db } from "@/lib/db/client";
 import { notFound } from "@/lib/http/errors";
-import { toDeliveryJson } from "@/lib/delivery/delivery-log";
+import { toDeliveryJson, withBlockers } from "@/lib/delivery/delivery-log";
 
 /** The event by Hookrelay's id or the publisher's, within the account; otherwise not found. */
 export async function getEventDetail(accountId: string, id: string) {
@@ -20,6 +20,7 @@ export async function getEventDetail(accountId: string, id: string) {
     },
   });
   if (!event) throw notFound("event");
+  const deliveries = await withBlockers(event.deliveries);
   const { sourceIntegrationId, sourceInboundEventId } = event;
   const [integration, inbound] =
     sourceIntegrationId && sourceInboundEventId
@@ -28,7 +29,7 @@ export async function getEventDetail(accountId: string, id: string) {
           db().inboundEvent.findFirst({ where: { id: sourceInboundEventId, accountId }, select: { eventType: true, status: true, receivedAt: true } }),
         ])
       : [null, null];
-  return { event, integration, inbound };
+  return { event: { ...event, deliveries }, integration, inbound };
 }
 
 type EventDetail = Awaited<ReturnType<typeof getEventDetail>>;

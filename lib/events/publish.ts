@@ -32,12 +32,18 @@ export const publishEventInput = z
       .max(200)
       .regex(/^[\x21-\x7e]+$/, "an event id is printable ASCII without spaces")
       .optional(),
+    ordering_key: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .meta({ description: "Deliveries to one webhook with the same key are attempted strictly in publish order (docs/api.md, \"Ordering keys\")." }),
   })
   .refine((e) => e.type ?? e.event, { message: "`type` is required", path: ["type"] })
-  .transform(({ type, event, data, id }) => ({ type: (type ?? event)!, data, id }))
+  .transform(({ type, event, data, id, ordering_key }) => ({ type: (type ?? event)!, data, id, orderingKey: ordering_key }))
   .meta({ id: "PublishEvent" });
 
-export type PublishEventInput = z.output<typeof publishEventInput>;
+export type PublishEventInput = Omit<z.output<typeof publishEventInput>, "id" | "orderingKey"> & { id?: string; orderingKey?: string };
 
 export interface PublishOptions {
   isTest?: boolean;
@@ -67,21 +73,24 @@ export const publicEventId = (event: Pick<Event, "id" | "externalId">) => event.
 // publishes (group commit, lib/db/batched.ts). `ON CONFLICT DO NOTHING`: a repeated id is a no-op.
 const ACCOUNTS_WEBHOOKS = `SELECT id, account_id AS "accountId", events, filters FROM webhooks WHERE account_id = ANY($1::text[]) AND is_active`;
 const CHOSEN_WEBHOOKS = `SELECT id, events, filters FROM webhooks WHERE account_id = $1 AND id = ANY($2::text[])`;
+// `ORDER BY d.ord`: rows reach the INSERT in publish order, so `order_seq` (a sequence default,
+// taken per inserted row) is strict publish order even within one batch.
 const STORE_EVENTS = `
   WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::boolean[], $14::text[], $15::text[])
-      AS i(id, account_id, external_id, type, data, is_test, created_at, next_attempt_at, notify, source_integration_id, source_inbound_event_id)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::boolean[], $14::text[], $15::text[], $16::text[])
+      AS i(id, account_id, external_id, type, data, is_test, created_at, next_attempt_at, notify, source_integration_id, source_inbound_event_id, ordering_key)
   ), event AS (
     INSERT INTO events (id, account_id, external_id, type, data, is_test, created_at, source_integration_id, source_inbound_event_id)
     SELECT id, account_id, external_id, type, data::json, is_test, created_at AT TIME ZONE 'UTC', source_integration_id, source_inbound_event_id FROM input
     ON CONFLICT (account_id, external_id) DO NOTHING
     RETURNING id
   ), deliveries AS (
-    INSERT INTO deliveries (id, account_id, webhook_id, event_id, next_attempt_at)
-    SELECT d.id, i.account_id, d.webhook_id, i.id, COALESCE(i.next_attempt_at AT TIME ZONE 'UTC', LOCALTIMESTAMP)
-    FROM unnest($10::text[], $11::text[], $12::text[]) AS d(id, webhook_id, event_id)
+    INSERT INTO deliveries (id, account_id, webhook_id, event_id, next_attempt_at, ordering_key)
+    SELECT d.id, i.account_id, d.webhook_id, i.id, COALESCE(i.next_attempt_at AT TIME ZONE 'UTC', LOCALTIMESTAMP), i.ordering_key
+    FROM unnest($10::text[], $11::text[], $12::text[]) WITH ORDINALITY AS d(id, webhook_id, event_id, ord)
     JOIN event ON event.id = d.event_id
     JOIN input i ON i.id = d.event_id
+    ORDER BY d.ord
   ), notified AS (
     SELECT pg_notify('${WORK_CHANNEL}', $13) WHERE EXISTS (SELECT FROM event JOIN input USING (id) WHERE input.notify)
   )
@@ -114,6 +123,7 @@ interface NewEvent {
   nextAttemptAt: string | null;
   /** Wake the delivery engine (it has deliveries the dispatcher is to attempt). */
   notify: boolean;
+  orderingKey: string | null;
 }
 
 /** Stores the event and its deliveries with the next batch; false when its publisher id was already taken. */
@@ -138,6 +148,7 @@ const storeEvent = batched(
         deliveryNotice(batch.flatMap((n) => (n.notify ? n.deliveries.map((d) => d.webhookId) : []))),
         batch.map((n) => n.event.sourceIntegrationId),
         batch.map((n) => n.event.sourceInboundEventId),
+        batch.map((n) => n.orderingKey),
       ],
     });
     const created = new Set(rows[0].created);
@@ -174,7 +185,7 @@ export async function publishEvent(
     .filter((w) => options.webhookIds !== undefined || webhookReceives(w, { type: event.type, data }))
     .map((w) => ({ id: newId("dlv"), webhookId: w.id }));
   const nextAttemptAt = options.callerAttempts ? new Date(Date.now() + CALLER_GRACE_MS).toISOString() : null;
-  const created = await storeEvent({ event, json, deliveries, nextAttemptAt, notify: deliveries.length > 0 && !options.callerAttempts });
+  const created = await storeEvent({ event, json, deliveries, nextAttemptAt, notify: deliveries.length > 0 && !options.callerAttempts, orderingKey: input.orderingKey ?? null });
   if (created) return { event, deliveries, duplicate: false };
 
   // The publisher's id was seen before: the original event and its deliveries.

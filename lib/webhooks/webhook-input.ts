@@ -68,6 +68,9 @@ const fields = {
   signature_profile: z.enum(signatureProfiles),
   rate_limit_per_hour: z.number().int().min(1).max(10_000_000).nullable(),
   debug_mode: z.boolean(),
+  ordering: z
+    .enum(["skip_dead", "halt"])
+    .meta({ description: "What a dead keyed delivery does to the later ones of its ordering key: `skip_dead` (default) they go on; `halt` they wait until it is replayed and succeeds." }),
 };
 
 export const webhookSecret = z
@@ -141,6 +144,7 @@ export function createInputWith(defaults: WebhookDefaults, id: string) {
       signature_profile: fields.signature_profile.default(defaults.signature_profile),
       rate_limit_per_hour: fields.rate_limit_per_hour.optional(),
       debug_mode: fields.debug_mode.default(false),
+      ordering: fields.ordering.default("skip_dead"),
     })
     .superRefine(checkActiveAliases)
     .transform((input) => {
@@ -180,6 +184,7 @@ export function updateInputWith(defaults: WebhookDefaults, id: string) {
       signature_profile: resettable(fields.signature_profile, defaults.signature_profile),
       rate_limit_per_hour: fields.rate_limit_per_hour,
       debug_mode: resettable(fields.debug_mode, false),
+      ordering: resettable(fields.ordering, "skip_dead"),
     })
     .partial()
     .refine((input) => Object.keys(input).length > 0, "send at least one field to change")

@@ -56,6 +56,7 @@ export async function createWebhook(accountId: string, input: CreateWebhookInput
         headers: input.headers,
         rateLimitPerHour: input.rate_limit_per_hour ?? null,
         debugMode: input.debug_mode,
+        ordering: input.ordering,
       },
     });
   });
@@ -96,6 +97,7 @@ export async function updateWebhook(accountId: string, id: string, input: Update
     headers: input.headers,
     rateLimitPerHour: input.rate_limit_per_hour,
     debugMode: input.debug_mode,
+    ordering: input.ordering,
   };
   if (input.is_active !== undefined && input.is_active !== current.isActive) {
     data.isActive = input.is_active;
@@ -163,6 +165,7 @@ export function toWebhookJson(webhook: Webhook, options: { secret?: string } = {
     headers: webhook.headers as WebhookHeaders,
     rate_limit_per_hour: webhook.rateLimitPerHour,
     debug_mode: webhook.debugMode,
+    ordering: webhook.ordering as "skip_dead" | "halt",
     failing_since: webhook.failingSince?.toISOString() ?? null,
     created_at: webhook.createdAt.toISOString(),
     updated_at: webhook.updatedAt.toISOString(),

@@ -5,6 +5,7 @@
 -- served webhook's whole backlog (20 000 rows each, ~1 s a claim, bench/evidence/). A bitmap
 -- scan cannot return rows in order, so with it switched off inside this function the only
 -- sensible plan is the ordered scan of the webhook's own partial index, whatever the statistics.
+-- A keyed delivery that an earlier one of its key holds back is passed over (migration 0013).
 CREATE FUNCTION hookrelay_oldest_pending_deliveries(webhook text, n bigint)
 RETURNS TABLE (id text, webhook_id text, next_attempt_at timestamp(3))
 LANGUAGE sql STABLE
@@ -14,6 +15,7 @@ AS $$
   FROM deliveries d
   WHERE d.webhook_id = webhook AND d.status = 'pending'
     AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
+    AND (d.ordering_key IS NULL OR NOT hookrelay_key_held_back(d.webhook_id, d.ordering_key, d.order_seq))
   ORDER BY d.next_attempt_at
   LIMIT n
 $$;
