@@ -11,7 +11,7 @@ import { postWebhook, type PostOutcome } from "@/lib/delivery/http-post";
 import { MAX_EVENT_AGE_MS, nextRetryDelayMs, type RetryPolicy } from "@/lib/delivery/retry-policy";
 import { leaseDelivery, STILL_PENDING, type DueDelivery } from "@/lib/delivery/due-delivery";
 import { retryWhileDatabaseAway } from "@/lib/http/db-errors";
-import { signRequest, type SignatureProfile } from "@/lib/signing/sign-request";
+import { signRequest, type SignatureProfile, type SignedRequest } from "@/lib/signing/sign-request";
 import { rollUpAttemptsSql } from "@/lib/stats/attempt-rollups";
 import { signingSecrets } from "@/lib/webhooks/webhooks";
 import { MAX_NAMED_BYTES, WORK_CHANNEL } from "@/lib/engine/work-channel";
@@ -21,6 +21,30 @@ export const RESPONSE_EXCERPT_BYTES = 1024;
 export const DEBUG_BODY_BYTES = 64 * 1024;
 
 export type DeliveryState = "succeeded" | "pending" | "dead";
+
+/** Where a webhook's requests go and how: its URL, custom headers, timeout, IP allow-list, and whether it keeps whole bodies. */
+export interface RequestTarget {
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  ipWhitelist: string[];
+  debugMode: boolean;
+}
+
+/** POSTs a signed request to the webhook (its custom headers under the signature's), through the SSRF guard; returns the headers sent and the outcome. */
+export async function postSigned(target: RequestTarget, signed: SignedRequest): Promise<{ headers: Record<string, string>; outcome: PostOutcome }> {
+  const headers = { ...target.headers, ...signed.headers };
+  const outcome = await postWebhook({
+    url: target.url,
+    body: signed.body,
+    headers,
+    timeoutMs: target.timeoutMs,
+    allowPrivateNetworks: config().allowPrivateNetworks,
+    ipWhitelist: target.ipWhitelist,
+    maxResponseBytes: target.debugMode ? DEBUG_BODY_BYTES : RESPONSE_EXCERPT_BYTES,
+  });
+  return { headers, outcome };
+}
 
 export interface AttemptResult {
   deliveryId: string;
@@ -104,16 +128,7 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
     now: started,
     replayOf: due.replayOf,
   });
-  const headers = { ...due.headers, ...signed.headers };
-  const outcome = await postWebhook({
-    url: due.url,
-    body: signed.body,
-    headers,
-    timeoutMs: due.timeoutMs,
-    allowPrivateNetworks: config().allowPrivateNetworks,
-    ipWhitelist: due.ipWhitelist,
-    maxResponseBytes: due.debugMode ? DEBUG_BODY_BYTES : RESPONSE_EXCERPT_BYTES,
-  });
+  const { headers, outcome } = await postSigned(due, signed);
   answered?.();
   const now = new Date();
   const attemptsMade = due.attempts + 1;

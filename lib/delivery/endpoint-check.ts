@@ -6,12 +6,11 @@
 // carry their check item: the log shows them, the stats and health figures leave them out.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
-import { DEBUG_BODY_BYTES, RESPONSE_EXCERPT_BYTES, storable, truncate } from "@/lib/delivery/attempt-delivery";
+import { DEBUG_BODY_BYTES, postSigned, RESPONSE_EXCERPT_BYTES, storable, truncate } from "@/lib/delivery/attempt-delivery";
 import { checkVerdicts, type CheckOutcomes, type CheckRequest } from "@/lib/delivery/check-verdicts";
-import { postWebhook, type PostOutcome } from "@/lib/delivery/http-post";
+import type { PostOutcome } from "@/lib/delivery/http-post";
 import { testEventType } from "@/lib/delivery/send-test";
 import type { Prisma, Webhook } from "@/lib/generated/prisma/client";
 import { profileHeaders, type SignatureProfile } from "@/lib/signing/profiles";
@@ -85,16 +84,7 @@ async function sendCheckRequest(webhook: Webhook, event: CheckEvent, request: Ch
     now: request === "stale_timestamp" ? new Date(now.getTime() - STALE_MINUTES * 60_000) : now,
     check: true,
   });
-  const headers = { ...(webhook.headers as Record<string, string>), ...signed.headers };
-  const outcome = await postWebhook({
-    url: webhook.url,
-    body: signed.body,
-    headers,
-    timeoutMs: webhook.timeoutMs,
-    allowPrivateNetworks: config().allowPrivateNetworks,
-    ipWhitelist: webhook.ipWhitelist,
-    maxResponseBytes: webhook.debugMode ? DEBUG_BODY_BYTES : RESPONSE_EXCERPT_BYTES,
-  });
+  const { headers, outcome } = await postSigned({ ...webhook, headers: webhook.headers as Record<string, string> }, signed);
   return { request, headers, body: signed.body, outcome, at: new Date() };
 }
 
