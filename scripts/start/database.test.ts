@@ -19,6 +19,8 @@ describe("startDatabase", () => {
     const lines: string[] = [];
     await startDatabase("/nonexistent", (line) => lines.push(line), () => {});
     expect(lines).toContain("database schema is up to date");
-    expect(lines).toContain(`created the attempts partitions ${today}`);
+    // Around midnight UTC the week ahead may also lack its last day: today need only be among those created.
+    const created = lines.find((line) => line.startsWith("created the attempts partitions "));
+    expect(created?.slice("created the attempts partitions ".length).split(", ")).toContain(today);
   });
 });
