@@ -335,8 +335,6 @@ export const SCALE_TARGETS: Record<string, { min?: number; max?: number; unit: s
   stats_ms: { max: 300, unit: "ms" },
   events_list_ms: { max: 100, unit: "ms" },
   purge_day_ms: { max: 1000, unit: "ms" },
-  purge_attempts_ms: { unit: "ms" },
-  purge_events_ms: { unit: "ms" },
   db_size_mb_before_purge: { unit: "MB" },
   db_size_mb_after_purge: { unit: "MB" },
 };

@@ -100,11 +100,18 @@ export async function updateAccount(principal: Principal, id: string, input: z.o
   return db().account.update({ where: { id }, data });
 }
 
-/** Deletes the account and everything it owns (webhooks, events, deliveries, users, keys: ON DELETE CASCADE). */
+/**
+ * Deletes the account and everything it owns: webhooks, events, deliveries, users and keys by
+ * ON DELETE CASCADE, and its attempts (by webhook, their index) in the same statement: they
+ * have no foreign key (migration 0015).
+ */
 export async function deleteAccount(principal: Principal, id: string) {
   await getAccount(id);
   await assertOperatorsKeepAccess(principal, id, "delete");
-  await db().account.delete({ where: { id } });
+  await db().$executeRaw`
+    WITH acct AS (DELETE FROM accounts WHERE id = ${id}),
+         a AS (DELETE FROM attempts WHERE webhook_id IN (SELECT w.id FROM webhooks w WHERE w.account_id = ${id}))
+    SELECT 1`;
 }
 
 /** Creates the user, or sets the password and role of the existing user with that email (start-up bootstrap). */

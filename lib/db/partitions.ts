@@ -7,6 +7,7 @@
 //   is dropped (of dead letters and pending deliveries; `attempts_purge_staging` holds them in
 //   between), and any row written for a day that has no partition yet (after weeks switched
 //   off). Creating that day moves them out.
+// Dropping old days is the purge's (lib/delivery/retention.ts).
 // Every step is its own short transaction, with a lock timeout so a busy table makes it give
 // up (and try again on the next run) rather than queue everyone behind it.
 import { Client, type ClientBase } from "pg";
@@ -58,14 +59,11 @@ async function inTransaction<T>(client: ClientBase, work: () => Promise<T>): Pro
 /**
  * Creates the partition of one day, moving into it any row the default partition caught for
  * that day. Built apart and attached: ATTACH locks the parent less than CREATE … PARTITION OF.
- * `deliveries` is locked first, in the order the attempt-recording statement takes them, so
- * the two wait for each other instead of deadlocking (attaching clones the foreign key).
  */
 async function createDayPartition(client: ClientBase, day: Date): Promise<number> {
   const name = attemptPartitionName(day);
   const [from, to] = [day.toISOString(), new Date(day.getTime() + DAY_MS).toISOString()];
   return inTransaction(client, async () => {
-    await client.query("LOCK TABLE deliveries IN SHARE ROW EXCLUSIVE MODE");
     await client.query(`CREATE TABLE "${name}" (LIKE attempts INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
     const moved = await client.query(
       `WITH moved AS (DELETE FROM attempts_default WHERE created_at >= $1::timestamptz AT TIME ZONE 'UTC' AND created_at < $2::timestamptz AT TIME ZONE 'UTC' RETURNING *)
@@ -78,18 +76,21 @@ async function createDayPartition(client: ClientBase, day: Date): Promise<number
 }
 
 /**
- * Drops one day's partition, keeping the attempts retention keeps (of deliveries that did not
- * succeed): they are set aside before the drop, in its transaction, and go back (into the
- * default partition) in the next, so the lock the drop takes on `attempts` is held for
- * milliseconds, not for the writing of the kept rows. A plain DROP of the attached partition
- * locks `attempts` but not `deliveries`; DETACH (CONCURRENTLY is not allowed beside a default
- * partition) then DROP would lock both.
+ * Drops one day's partition, keeping the attempts retention keeps: those of pending deliveries
+ * and of dead letters. They are set aside before the drop, in its transaction, and go back
+ * (into the default partition) in the next, so the lock the drop takes on `attempts` is held
+ * for milliseconds, not for the writing of the kept rows. The kept deliveries are found through
+ * the pending ones' partial index and the dead letters, a small set, and their attempts through
+ * the day's `delivery_id` index: nothing reads the day's rows one by one. (A plain DROP of the
+ * attached partition locks `attempts` only; DETACH, which cannot be CONCURRENTLY beside a
+ * default partition, then DROP would lock it longer.) Returns how many attempts were kept.
  */
-async function dropDayPartition(client: ClientBase, name: string): Promise<number> {
+export async function dropAttemptPartition(client: ClientBase, name: string): Promise<number> {
   await inTransaction(client, async () => {
     await client.query(
       `INSERT INTO attempts_purge_staging
-       SELECT a.* FROM "${name}" a WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = a.delivery_id AND d.status <> 'succeeded')`,
+       SELECT a.* FROM "${name}" a
+       WHERE a.delivery_id IN (SELECT id FROM deliveries WHERE status = 'pending' UNION SELECT delivery_id FROM dead_letters)`,
     );
     await client.query(`DROP TABLE "${name}"`);
   });
@@ -113,10 +114,9 @@ async function returnKeptAttempts(client: ClientBase): Promise<number> {
 
 export interface PartitionMaintenance {
   created: string[];
-  dropped: string[];
   /** Rows moved out of the default partition into days created now. */
   movedFromDefault: number;
-  /** Attempts of dropped days kept in the default partition (dead letters', pending work's). */
+  /** Kept attempts a crash left set aside, returned to the default partition now. */
   keptAttempts: number;
 }
 
@@ -136,33 +136,23 @@ export async function withMaintenanceLock<T>(client: ClientBase, work: () => Pro
 
 export interface MaintenanceOptions {
   now?: Date;
-  /** Days whose every moment is before this go; omit to only create partitions (at start). */
-  olderThan?: Date;
   daysAhead?: number;
 }
 
 /**
- * Creates the day partitions from today to `daysAhead` days ahead, then, given `olderThan`,
- * drops the days entirely before it. The caller holds the maintenance lock
- * (`withMaintenanceLock`) and `client` for the duration.
+ * Creates the day partitions from today to `daysAhead` days ahead, after returning what a crash
+ * left set aside. Dropping old days is the purge's (lib/delivery/retention.ts, with
+ * `dropAttemptPartition`). The caller holds the maintenance lock (`withMaintenanceLock`) and
+ * `client` for the duration.
  */
-export async function maintainAttemptPartitions(client: ClientBase, { now = new Date(), olderThan, daysAhead = PARTITION_DAYS_AHEAD }: MaintenanceOptions = {}) {
-  // What a crash left set aside first.
-  const done: PartitionMaintenance = { created: [], dropped: [], movedFromDefault: 0, keptAttempts: await returnKeptAttempts(client) };
-  const existing = await attemptPartitions(client);
-  // Creating comes first: a missing day is an insert into the default partition, a late drop only a day's wait.
-  const have = new Set(existing.map((p) => p.name));
+export async function maintainAttemptPartitions(client: ClientBase, { now = new Date(), daysAhead = PARTITION_DAYS_AHEAD }: MaintenanceOptions = {}) {
+  const done: PartitionMaintenance = { created: [], movedFromDefault: 0, keptAttempts: await returnKeptAttempts(client) };
+  const have = new Set((await attemptPartitions(client)).map((p) => p.name));
   for (let i = 0; i <= daysAhead; i++) {
     const day = new Date(utcDay(now).getTime() + i * DAY_MS);
     if (have.has(attemptPartitionName(day))) continue;
     done.movedFromDefault += await createDayPartition(client, day);
     done.created.push(attemptPartitionName(day));
-  }
-  if (olderThan) {
-    for (const p of existing.filter((p) => p.day.getTime() + DAY_MS <= olderThan.getTime())) {
-      done.keptAttempts += await dropDayPartition(client, p.name);
-      done.dropped.push(p.name);
-    }
   }
   return done;
 }

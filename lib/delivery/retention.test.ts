@@ -10,7 +10,8 @@ import { newAccount } from "@/test/fixtures";
 const DAY = 24 * 3600 * 1000;
 const daysAgo = (n: number) => new Date(Date.now() - n * DAY);
 /** The rows a purge deleted one by one. */
-const deleted = ({ attempts, events, inboundEvents, rollups }: PurgeResult) => ({ attempts, events, inboundEvents, rollups });
+const deleted = ({ attempts, events, deliveries, inboundEvents, rollups }: PurgeResult) => ({ attempts, events, deliveries, inboundEvents, rollups });
+const nothing = { attempts: 0, events: 0, deliveries: 0, inboundEvents: 0, rollups: 0 };
 
 let accountId: string;
 let webhookIds: [string, string];
@@ -56,6 +57,12 @@ async function delivery(eventId: string, status: "succeeded" | "dead" | "pending
     await db().deadLetter.create({ data: { id: newId("fail"), accountId, webhookId, deliveryId: d.id, eventId, eventType: "order.created", reason: "HTTP 500", failedAt: attemptAt } });
   }
   return { deliveryId: d.id, attemptId: attempt.id };
+}
+
+/** Another attempt of a delivery, at `createdAt`. */
+async function attemptOf(deliveryId: string, eventId: string, createdAt: Date, webhookId = webhookIds[0]) {
+  const row = { accountId, deliveryId, webhookId, eventId, eventType: "order.created", attemptNumber: 2, status: "failed" as const };
+  return (await db().attempt.create({ data: { id: newId("att"), ...row, responseCode: 500, responseTimeMs: 5, requestHeaders: {}, createdAt } })).id;
 }
 
 async function inbound(status: "processed" | "dead" | "pending", receivedAt: Date) {
@@ -138,7 +145,7 @@ describe("purgeOldHistory", () => {
 
     const result = await purgeOldHistory(retentionCutoff());
     expect(result.ran).toBe(true);
-    expect(deleted(result)).toEqual({ attempts: 2, events: 2, inboundEvents: 1, rollups: 0 });
+    expect(deleted(result)).toEqual({ attempts: 2, events: 2, deliveries: 1, inboundEvents: 1, rollups: 0 });
 
     expect(await exists.event(delivered.id)).toBe(false);
     expect(await exists.delivery(deliveredD.deliveryId)).toBe(false);
@@ -167,7 +174,7 @@ describe("purgeOldHistory", () => {
     expect(await exists.inbound(recentProcessed.id)).toBe(true);
 
     // Nothing left to purge: a second run deletes nothing.
-    expect(deleted(await purgeOldHistory(retentionCutoff()))).toEqual({ attempts: 0, events: 0, inboundEvents: 0, rollups: 0 });
+    expect(deleted(await purgeOldHistory(retentionCutoff()))).toEqual(nothing);
   });
 
   it("deletes a backlog in bounded batches until none is left", async () => {
@@ -176,7 +183,7 @@ describe("purgeOldHistory", () => {
       const e = await event(daysAgo(50));
       old.push({ event: e, ...(await delivery(e.id, "succeeded", daysAgo(50))) });
     }
-    expect(deleted(await purgeOldHistory(retentionCutoff(), { batchSize: 2 }))).toEqual({ attempts: 5, events: 5, inboundEvents: 0, rollups: 0 });
+    expect(deleted(await purgeOldHistory(retentionCutoff(), { batchSize: 2 }))).toEqual({ ...nothing, attempts: 5, events: 5, deliveries: 5 });
     for (const o of old) expect(await exists.event(o.event.id)).toBe(false);
   });
 
@@ -196,7 +203,7 @@ describe("purgeOldHistory", () => {
     await db().responseTimeRollup.createMany({ data: rows.flatMap((r) => [5, 130].map((msBucket) => ({ ...r, msBucket, n: 2, sumMs: BigInt(msBucket * 2) }))) });
 
     // 3 webhooks × 2 old hours: 6 tally rows and 12 response-time rows.
-    expect(deleted(await purgeOldHistory(retentionCutoff(), { batchSize: 4 }))).toEqual({ attempts: 0, events: 0, inboundEvents: 0, rollups: 18 });
+    expect(deleted(await purgeOldHistory(retentionCutoff(), { batchSize: 4 }))).toEqual({ ...nothing, rollups: 18 });
     const kept = await db().attemptRollup.findMany({ select: { hour: true } });
     expect(kept).toHaveLength(6);
     expect(kept.every((r) => r.hour >= rollupCutoff())).toBe(true);
@@ -223,29 +230,62 @@ describe("purgeOldHistory", () => {
     expect(toKeep).toBeGreaterThanOrEqual(2);
 
     const result = await purgeOldHistory(retentionCutoff());
-    expect(result.partitions.dropped).toHaveLength(8);
-    expect(result.partitions.dropped).toContain(day);
-    expect(result.partitions.keptAttempts).toBe(toKeep);
+    expect(result.dropped.names).toHaveLength(8);
+    expect(result.dropped.names).toContain(day);
+    expect(result.dropped.keptAttempts).toBe(toKeep);
     expect((await onOwnConnection(attemptPartitions)).map((p) => p.name)).not.toContain(day);
     // Today's partition and the week ahead stay.
     expect((await onOwnConnection(attemptPartitions)).map((p) => p.name)).toContain(attemptPartitionName(utcDay(new Date())));
 
     expect(await exists.attempt(deliveredD.attemptId)).toBe(false);
+    expect(await exists.delivery(deliveredD.deliveryId)).toBe(false);
     expect(await exists.event(delivered.id)).toBe(false);
     expect(await partitionOf(deadD.attemptId)).toBe("attempts_default");
     expect(await partitionOf(parkedD.attemptId)).toBe("attempts_default");
     expect(await exists.event(dead.id)).toBe(true);
     expect(await exists.event(parked.id)).toBe(true);
 
-    // Kept attempts still go with their delivery (the foreign key's ON DELETE CASCADE).
-    await db().event.delete({ where: { id: parked.id } });
+    // Once the parked delivery is delivered, the next purge takes its event, the delivery and
+    // the attempt kept in the default partition.
+    await db().delivery.update({ where: { id: parkedD.deliveryId }, data: { status: "succeeded" } });
+    expect(deleted(await purgeOldHistory(retentionCutoff()))).toEqual({ ...nothing, attempts: 1, events: 1, deliveries: 1 });
+    expect(await exists.event(parked.id)).toBe(false);
+    expect(await exists.delivery(parkedD.deliveryId)).toBe(false);
     expect(await exists.attempt(parkedD.attemptId)).toBe(false);
-    // Once a kept attempt's delivery succeeds, the next purge deletes it from the default partition.
-    const retried = await event(daysAgo(41));
-    const retriedD = await delivery(retried.id, "pending", daysAgo(41));
-    await db().delivery.update({ where: { id: retriedD.deliveryId }, data: { status: "succeeded" } });
-    expect(deleted(await purgeOldHistory(retentionCutoff()))).toEqual({ attempts: 1, events: 1, inboundEvents: 0, rollups: 0 });
-    expect(await exists.attempt(retriedD.attemptId)).toBe(false);
+    expect(await exists.attempt(deadD.attemptId)).toBe(true);
+  });
+
+  it("takes the attempts a dropped day's deliveries made on later days, and a replay made since, with them", async () => {
+    // The last whole day past the cutoff, and the next (kept) one, with their partitions.
+    const cutoffDay = utcDay(retentionCutoff());
+    const [lastDay, nextDay] = [new Date(cutoffDay.getTime() - DAY), cutoffDay];
+    await onOwnConnection((client) => maintainAttemptPartitions(client, { now: lastDay, daysAhead: 1 }));
+    const at = (day: Date, hours: number) => new Date(day.getTime() + hours * 3600 * 1000);
+    // Published at 23:00, retried after midnight: two attempts, one in each day.
+    const late = await event(at(lastDay, 23));
+    const lateD = await delivery(late.id, "succeeded", at(lastDay, 23));
+    const retry = await attemptOf(lateD.deliveryId, late.id, at(nextDay, 1));
+    // The same, but dead in the end: everything stays.
+    const lateDead = await event(at(lastDay, 23));
+    const lateDeadD = await delivery(lateDead.id, "dead", at(lastDay, 23));
+    const deadRetry = await attemptOf(lateDeadD.deliveryId, lateDead.id, at(nextDay, 1));
+    // Delivered on its day and replayed today: the replay and its attempt go with the event.
+    const replayed = await event(at(lastDay, 10));
+    const replayedD = await delivery(replayed.id, "succeeded", at(lastDay, 10));
+    const replay = await db().delivery.create({
+      data: { id: newId("dlv"), accountId, webhookId: webhookIds[0], eventId: replayed.id, status: "succeeded", attempts: 1, replayOf: replayedD.deliveryId },
+    });
+    const replayAttempt = await attemptOf(replay.id, replayed.id, new Date());
+
+    const result = await purgeOldHistory(retentionCutoff());
+    expect(result.dropped.names).toContain(attemptPartitionName(lastDay));
+    expect(result.dropped.names).not.toContain(attemptPartitionName(nextDay));
+    for (const gone of [lateD.attemptId, retry, replayedD.attemptId, replayAttempt]) expect(await exists.attempt(gone), gone).toBe(false);
+    for (const gone of [lateD.deliveryId, replayedD.deliveryId, replay.id]) expect(await exists.delivery(gone), gone).toBe(false);
+    expect(await exists.event(late.id)).toBe(false);
+    expect(await exists.event(replayed.id)).toBe(false);
+    for (const kept of [lateDeadD.attemptId, deadRetry]) expect(await exists.attempt(kept), kept).toBe(true);
+    expect(await exists.event(lateDead.id)).toBe(true);
   });
 
   it("runs on one instance at a time: a purge while another holds the lock does nothing", async () => {

@@ -1,16 +1,19 @@
 // History retention: delivery history older than RETENTION_DAYS is purged once a day (by the
 // Inngest cron in inngest/functions/retention.ts, or the embedded engine's timer), by one
-// instance at a time (the partition maintenance lock, lib/db/partitions.ts).
+// instance at a time (the partition maintenance lock, lib/db/partitions.ts), a whole UTC day
+// at a time: for each day older than the cutoff, its events with their deliveries and those
+// deliveries' attempts recorded on other days (lib/delivery/history-purge.ts), then the day's
+// partition of attempts whole (docs/operations.md, "History and retention").
 // What fails is kept for review and replay: dead letters, their deliveries, their attempts and
 // their events stay; so does anything still pending (a parked delivery, an inbound event
-// waiting for a retry). Attempts go a whole day partition at a time, the kept ones copied out
-// first; the rest goes by batched deletes. The hourly stats rollups (lib/stats/attempt-rollups.ts)
-// are kept only as long as the longest stats window needs them, plus a day. Raw SQL: the deletes
-// go in bounded batches so a large backlog never holds one long transaction, and Prisma's
-// deleteMany cannot limit.
+// waiting for a retry). The hourly stats rollups (lib/stats/attempt-rollups.ts) are kept only as
+// long as the longest stats window needs them, plus a day. Raw SQL: the deletes go in bounded
+// batches so a large backlog never holds one long transaction, and Prisma's deleteMany cannot limit.
+import type { ClientBase } from "pg";
 import { config } from "@/lib/config";
 import { db, sql } from "@/lib/db/client";
-import { maintainAttemptPartitions, withMaintenanceLock, type PartitionMaintenance } from "@/lib/db/partitions";
+import { attemptPartitions, dropAttemptPartition, maintainAttemptPartitions, utcDay, withMaintenanceLock, type PartitionMaintenance } from "@/lib/db/partitions";
+import { addDeleted, deleteHistory, noHistoryDeleted, type DeletedHistory } from "@/lib/delivery/history-purge";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 /** The stats rollups (lib/stats/attempt-rollups.ts), purged alike. */
@@ -24,11 +27,14 @@ const BATCH_SIZE = 5000;
 export interface PurgeResult {
   /** False when another instance was purging: this run did nothing. */
   ran: boolean;
-  /** Day partitions of attempts dropped and created (lib/db/partitions.ts). */
+  /** Day partitions of attempts created (lib/db/partitions.ts). */
   partitions: PartitionMaintenance;
-  /** Attempts deleted row by row: those of the default partition (see lib/db/partitions.ts). */
+  /** Day partitions of attempts dropped whole, and the attempts kept from them. */
+  dropped: { names: string[]; keptAttempts: number };
+  /** Attempts deleted row by row: of deleted deliveries, recorded outside the days dropped, and the default partition's. */
   attempts: number;
   events: number;
+  deliveries: number;
   inboundEvents: number;
   /** Rows of both rollup tables. */
   rollups: number;
@@ -53,20 +59,33 @@ async function inBatches(batchSize: number, deleteBatch: () => Promise<number>):
   }
 }
 
+const DAY_MS = 24 * 3600 * 1000;
+
 /**
- * Purges history older than `olderThan`, keeping everything that belongs to a delivery that
- * did not succeed, and the stats rollups of hours before `rollupsOlderThan`. Runs only if no
- * other instance is purging; otherwise returns at once with `ran: false`.
+ * Purges the whole UTC days of history before `olderThan`, keeping everything that belongs to
+ * a delivery that did not succeed, and the stats rollups of hours before `rollupsOlderThan`.
+ * Runs only if no other instance is purging; otherwise returns at once with `ran: false`.
  */
 export async function purgeOldHistory(olderThan: Date, options: { batchSize?: number; rollupsOlderThan?: Date; now?: Date } = {}): Promise<PurgeResult> {
   // A connection of its own: the maintenance lock belongs to its session.
   const client = await sql().connect();
   try {
     const result = await withMaintenanceLock(client, async () => {
-      const partitions = await maintainAttemptPartitions(client, { now: options.now, olderThan });
-      return { ran: true, partitions, ...(await deleteOldRows(olderThan, options)) };
+      const partitions = await maintainAttemptPartitions(client, { now: options.now });
+      const days = await purgeWholeDays(client, utcDay(olderThan), options.batchSize ?? BATCH_SIZE);
+      const { defaultAttempts, ...other } = await deleteOtherOldRows(olderThan, options);
+      return { ran: true, partitions, ...days, attempts: days.attempts + defaultAttempts, ...other };
     });
-    return result ?? { ran: false, partitions: { created: [], dropped: [], movedFromDefault: 0, keptAttempts: 0 }, attempts: 0, events: 0, inboundEvents: 0, rollups: 0 };
+    return (
+      result ?? {
+        ran: false,
+        partitions: { created: [], movedFromDefault: 0, keptAttempts: 0 },
+        dropped: { names: [], keptAttempts: 0 },
+        ...noHistoryDeleted(),
+        inboundEvents: 0,
+        rollups: 0,
+      }
+    );
   } finally {
     // Not back to the pool: should the unlock have failed, the session's end releases the lock.
     client.release(true);
@@ -74,11 +93,31 @@ export async function purgeOldHistory(olderThan: Date, options: { batchSize?: nu
 }
 
 /**
- * Deletes the old attempts of the default partition (day partitions go whole, above), published
- * events (with their deliveries) and processed inbound events older than `olderThan`, and the
- * stats rollups of hours before `rollupsOlderThan`.
+ * Day by day up to `end` (a UTC midnight): the events of each day that has a partition of
+ * attempts (with their deliveries, and those deliveries' attempts of other days), then the
+ * partition whole; then whatever else was created before `end`: days without a partition, and
+ * what earlier runs kept that may go now (a dead letter replayed, a parked delivery delivered).
  */
-async function deleteOldRows(olderThan: Date, { batchSize = BATCH_SIZE, rollupsOlderThan = rollupCutoff() } = {}) {
+async function purgeWholeDays(client: ClientBase, end: Date, batchSize: number) {
+  const deleted: DeletedHistory = noHistoryDeleted();
+  const dropped = { names: [] as string[], keptAttempts: 0 };
+  for (const { name, day } of await attemptPartitions(client)) {
+    const dayEnd = new Date(day.getTime() + DAY_MS);
+    if (dayEnd > end) break;
+    addDeleted(deleted, await deleteHistory(client, { from: day, to: dayEnd, skipDay: { from: day, to: dayEnd }, batchSize }));
+    dropped.keptAttempts += await dropAttemptPartition(client, name);
+    dropped.names.push(name);
+  }
+  addDeleted(deleted, await deleteHistory(client, { from: new Date(0), to: end, batchSize }));
+  return { dropped, ...deleted };
+}
+
+/**
+ * Deletes the attempts of succeeded deliveries left in the default partition (kept while their
+ * delivery was pending or dead, or written before their day had a partition), processed inbound
+ * events older than `olderThan`, and the stats rollups of hours before `rollupsOlderThan`.
+ */
+async function deleteOtherOldRows(olderThan: Date, { batchSize = BATCH_SIZE, rollupsOlderThan = rollupCutoff() } = {}) {
   const attempts = await inBatches(
     batchSize,
     () => db().$executeRaw`
@@ -87,18 +126,6 @@ async function deleteOldRows(olderThan: Date, { batchSize = BATCH_SIZE, rollupsO
         SELECT a.id FROM attempts_default a
         JOIN deliveries d ON d.id = a.delivery_id
         WHERE a.created_at < ${olderThan} AND d.status = 'succeeded'
-        LIMIT ${batchSize})`,
-  );
-  // An event goes only when every delivery of it succeeded (or it had none); its deliveries
-  // and any attempts left of them go with it (ON DELETE CASCADE).
-  const events = await inBatches(
-    batchSize,
-    () => db().$executeRaw`
-      DELETE FROM events
-      WHERE id IN (
-        SELECT e.id FROM events e
-        WHERE e.created_at < ${olderThan}
-          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status <> 'succeeded')
         LIMIT ${batchSize})`,
   );
   const inboundEvents = await inBatches(
@@ -123,5 +150,5 @@ async function deleteOldRows(olderThan: Date, { batchSize = BATCH_SIZE, rollupsO
           LIMIT ${batchSize}))`,
     );
   }
-  return { attempts, events, inboundEvents, rollups };
+  return { defaultAttempts: attempts, inboundEvents, rollups };
 }

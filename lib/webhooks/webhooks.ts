@@ -117,9 +117,16 @@ async function resumeParkedDeliveries(webhookId: string) {
   await announcePendingDeliveries(webhookId);
 }
 
+/**
+ * Deletes the webhook with its deliveries and dead letters (ON DELETE CASCADE) and its attempts,
+ * which have no foreign key (migration 0015): one statement, so both or neither.
+ */
 export async function deleteWebhook(accountId: string, id: string): Promise<void> {
-  const { count } = await db().webhook.deleteMany({ where: { id, accountId } });
-  if (count === 0) throw notFound("webhook");
+  const [{ deleted }] = await db().$queryRaw<{ deleted: boolean }[]>`
+    WITH w AS (DELETE FROM webhooks WHERE id = ${id} AND account_id = ${accountId} RETURNING id),
+         a AS (DELETE FROM attempts WHERE webhook_id IN (SELECT id FROM w))
+    SELECT EXISTS (SELECT 1 FROM w) AS deleted`;
+  if (!deleted) throw notFound("webhook");
 }
 
 /** A new secret; the old one keeps signing alongside it for 24 h so receivers can switch over. */

@@ -166,10 +166,17 @@ async function authorize(email: string, password: string) {
 describe("DELETE /api/accounts/{id}", () => {
   it("deletes a merchant account with everything it owns", async () => {
     const t = await seedTenant({ ok, gone });
+    const owned = { accountId: t.accountId };
+    expect(await db().attempt.count({ where: owned })).toBeGreaterThan(0);
     const res = await api.delete(`/api/accounts/${t.accountId}`, asOperator());
     expect(res.status).toBe(204);
     expect(await db().account.count({ where: { id: t.accountId } })).toBe(0);
-    expect(await db().webhook.count({ where: { accountId: t.accountId } })).toBe(0);
+    expect(await db().webhook.count({ where: owned })).toBe(0);
+    // Deliveries and dead letters by foreign key; attempts, which have none, by the delete itself.
+    expect(await db().event.count({ where: owned })).toBe(0);
+    expect(await db().delivery.count({ where: owned })).toBe(0);
+    expect(await db().deadLetter.count({ where: owned })).toBe(0);
+    expect(await db().attempt.count({ where: owned })).toBe(0);
     expect(await db().user.count({ where: { accountId: t.accountId } })).toBe(0);
     expect((await api.get("/api/webhooks", { key: t.key })).status).toBe(401);
     expect((await api.get(`/api/accounts/${t.accountId}`, asOperator())).status).toBe(404);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
 import { db } from "@/lib/db/client";
+import { newId } from "@/lib/db/ids";
 import { decryptSecret } from "@/lib/webhooks/secret-box";
 import { api } from "@/test/api";
 import { newAccount } from "@/test/fixtures";
@@ -298,6 +299,25 @@ describe("/api/webhooks/{id}", () => {
     expect((await api.delete(`/api/webhooks/${w.id}`, { key })).status).toBe(204);
     expect((await api.get(`/api/webhooks/${w.id}`, { key })).status).toBe(404);
     expect((await api.delete(`/api/webhooks/${w.id}`, { key })).status).toBe(404);
+  });
+
+  it("DELETE takes its deliveries and their attempts with it, and another account's DELETE takes nothing", async () => {
+    const [w, kept] = [await create(), await create()];
+    const attemptOf = async (webhookId: string) => {
+      const { accountId } = await db().webhook.findUniqueOrThrow({ where: { id: webhookId } });
+      const event = await db().event.create({ data: { id: newId("evt"), accountId, type: "order.created", data: {} } });
+      const delivery = await db().delivery.create({ data: { id: newId("dlv"), accountId, webhookId, eventId: event.id, status: "succeeded" } });
+      const row = { accountId, deliveryId: delivery.id, webhookId, eventId: event.id, eventType: "order.created", attemptNumber: 1, status: "succeeded" as const };
+      return (await db().attempt.create({ data: { id: newId("att"), ...row, responseCode: 200, responseTimeMs: 5, requestHeaders: {} } })).id;
+    };
+    const [gone, stays] = [await attemptOf(w.id), await attemptOf(kept.id)];
+    expect((await api.delete(`/api/webhooks/${w.id}`, { key: otherKey })).status).toBe(404);
+    expect(await db().attempt.count({ where: { id: gone } })).toBe(1);
+
+    expect((await api.delete(`/api/webhooks/${w.id}`, { key })).status).toBe(204);
+    expect(await db().delivery.count({ where: { webhookId: w.id } })).toBe(0);
+    expect(await db().attempt.count({ where: { id: gone } })).toBe(0);
+    expect(await db().attempt.count({ where: { id: stays } })).toBe(1);
   });
 
   it("another account's webhook is a 404 for every method", async () => {

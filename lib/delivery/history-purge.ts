@@ -1,0 +1,110 @@
+// Deleting old events with their deliveries and attempts, for the daily purge
+// (lib/delivery/retention.ts). There are no foreign keys between the three (migration 0015), so
+// each batch deletes events, then their deliveries, then those deliveries' attempts, in one
+// statement: all of a batch or none of it. Raw SQL on the maintenance connection: Prisma cannot
+// chain deletes, and an unnamed statement is planned with its values, which lets PostgreSQL
+// leave out the day partition of attempts the caller is about to drop whole.
+import type { ClientBase } from "pg";
+
+/** Rows deleted, by table. */
+export interface DeletedHistory {
+  events: number;
+  deliveries: number;
+  attempts: number;
+}
+
+export const noHistoryDeleted = (): DeletedHistory => ({ events: 0, deliveries: 0, attempts: 0 });
+
+export function addDeleted(into: DeletedHistory, more: DeletedHistory): DeletedHistory {
+  into.events += more.events;
+  into.deliveries += more.deliveries;
+  into.attempts += more.attempts;
+  return into;
+}
+
+export interface HistoryRange {
+  /** Events created from here (inclusive)… */
+  from: Date;
+  /** …to here (exclusive) go, unless a delivery of theirs did not succeed. */
+  to: Date;
+  /**
+   * The day the caller drops whole next: its attempts are left alone, and the range is taken as
+   * one day's events. Without it, the events may be spread over many days.
+   */
+  skipDay?: { from: Date; to: Date };
+  batchSize: number;
+}
+
+// How a batch finds the attempts of the deliveries it deletes, in every partition of attempts
+// but the day skipped. `range`: ids are time-ordered and an event's deliveries are made with it,
+// so a batch's deliveries span a short range of each partition's delivery_id index, holding
+// only their retries that crossed into other days; the range is read, then matched exactly.
+// Replays are made later (any day since), so they are looked up one by one, as are all of them
+// in `ids`: for deliveries spread over many days (what earlier runs kept), where a range would
+// read all the days between.
+const ATTEMPTS_OF_GONE = {
+  range: `((a.delivery_id >= (SELECT min(id) FROM gone_deliveries WHERE NOT replay) AND a.delivery_id <= (SELECT max(id) FROM gone_deliveries WHERE NOT replay)
+         AND a.delivery_id IN (SELECT id FROM gone_deliveries))
+       OR a.delivery_id = ANY (ARRAY(SELECT id FROM gone_deliveries WHERE replay)))`,
+  ids: `a.delivery_id = ANY (ARRAY(SELECT id FROM gone_deliveries))`,
+};
+
+// Candidates are read in (created_at, id) order from a cursor, so kept events are looked at
+// once per run, not once per batch. An event's deliveries are found by its id.
+const deleteBatch = (attemptsOfGone: string) => `
+  WITH candidates AS (
+    SELECT e.id, e.created_at FROM events e
+    WHERE e.account_id = $1 AND e.created_at >= $2 AND e.created_at < $3 AND (e.created_at, e.id) > ($4::timestamp, $5::text)
+    ORDER BY e.created_at, e.id
+    LIMIT $6
+  ), gone_events AS (
+    DELETE FROM events e USING candidates c
+    WHERE e.id = c.id AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = c.id AND d.status <> 'succeeded')
+    RETURNING e.id
+  ), gone_deliveries AS (
+    DELETE FROM deliveries d USING gone_events g WHERE d.event_id = g.id RETURNING d.id, d.replay_of IS NOT NULL AS replay
+  ), gone_attempts AS (
+    DELETE FROM attempts a
+    WHERE ${attemptsOfGone}
+      AND (a.created_at < $7 OR a.created_at >= $8)
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM candidates)::int AS candidates,
+         (SELECT count(*) FROM gone_events)::int AS events,
+         (SELECT count(*) FROM gone_deliveries)::int AS deliveries,
+         (SELECT count(*) FROM gone_attempts)::int AS attempts,
+         last.created_at::text AS last_created_at, last.id AS last_id
+  FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT created_at, id FROM candidates ORDER BY created_at DESC, id DESC LIMIT 1) last ON true`;
+
+interface BatchRow extends DeletedHistory {
+  candidates: number;
+  /** As text: the column has no zone, and pg would read it as local time. */
+  last_created_at: string | null;
+  last_id: string | null;
+}
+
+/** Timestamps as the columns store them: UTC, without a zone (the client sends local time otherwise). */
+const utc = (at: Date) => at.toISOString().replace("T", " ").replace("Z", "");
+
+/**
+ * Deletes the events of `range` whose every delivery succeeded (or that had none), their
+ * deliveries, and those deliveries' attempts outside `skipDay`, account by account in
+ * batches of `batchSize` events.
+ */
+export async function deleteHistory(client: ClientBase, range: HistoryRange): Promise<DeletedHistory> {
+  const deleted = noHistoryDeleted();
+  const skip = range.skipDay ?? { from: new Date(0), to: new Date(0) };
+  const statement = deleteBatch(range.skipDay ? ATTEMPTS_OF_GONE.range : ATTEMPTS_OF_GONE.ids);
+  const { rows: accounts } = await client.query<{ id: string }>("SELECT id FROM accounts ORDER BY id");
+  for (const { id: accountId } of accounts) {
+    let cursor: [string, string] = [utc(new Date(0)), ""];
+    for (;;) {
+      const { rows } = await client.query<BatchRow>(statement, [accountId, utc(range.from), utc(range.to), ...cursor, range.batchSize, utc(skip.from), utc(skip.to)]);
+      const batch = rows[0];
+      addDeleted(deleted, { events: batch.events, deliveries: batch.deliveries, attempts: batch.attempts });
+      if (batch.candidates < range.batchSize || !batch.last_created_at || batch.last_id === null) break;
+      cursor = [batch.last_created_at, batch.last_id];
+    }
+  }
+  return deleted;
+}
