@@ -43,7 +43,7 @@ describe("npm run bench", () => {
     expect(scale.stored_deliveries).toBeGreaterThanOrEqual(200 * 31);
     expect(scale.stored_events).toBeGreaterThanOrEqual(100 * 31);
     for (const key of Object.keys(SCALE_TARGETS)) expect(Number.isFinite(scale[key as keyof typeof scale]), key).toBe(true);
-    expect((scale.details.purge as { partitions: { dropped: string[] } }).partitions.dropped).toHaveLength(1);
+    expect((scale.details.purge as { dropped: { names: string[] } }).dropped.names).toHaveLength(1);
     expect(scale.db_size_mb_after_purge).toBeGreaterThan(0);
     expect(scaleTable(scale)).toContain("purge_day_ms");
     // The peak after each scenario run, never above the run's peak.
