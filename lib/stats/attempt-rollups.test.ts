@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { db, disconnectDb, sql } from "@/lib/db/client";
+import { disconnectDb, sql } from "@/lib/db/client";
 import { attemptDelivery } from "@/lib/delivery/attempt-delivery";
 import { publishEvent } from "@/lib/events/publish";
 import { webhookStats, windows, type StatsWindow } from "@/lib/stats/webhook-stats";
