@@ -326,6 +326,7 @@ export const SCALE_TARGETS: Record<string, { min?: number; max?: number; unit: s
   stored_events: { unit: "" },
   seed_s: { unit: "s" },
   seed_vacuum_s: { unit: "s" },
+  seed_settle_s: { unit: "s" },
   deliveries_per_s_10_empty: { unit: "/s" },
   deliveries_per_s_10_full: { unit: "/s" },
   throughput_change: { min: -0.15, unit: "" },

@@ -38,6 +38,8 @@ export interface PurgeResult {
   inboundEvents: number;
   /** Rows of both rollup tables. */
   rollups: number;
+  /** How long its parts took: events, deliveries and their attempts; the partition drops; the rest. */
+  ms: { history: number; drops: number; rest: number };
 }
 
 /** The oldest moment still kept: RETENTION_DAYS ago. */
@@ -72,9 +74,11 @@ export async function purgeOldHistory(olderThan: Date, options: { batchSize?: nu
   try {
     const result = await withMaintenanceLock(client, async () => {
       const partitions = await maintainAttemptPartitions(client, { now: options.now });
-      const days = await purgeWholeDays(client, utcDay(olderThan), options.batchSize ?? BATCH_SIZE);
+      const { ms, ...days } = await purgeWholeDays(client, utcDay(olderThan), options.batchSize ?? BATCH_SIZE);
+      const started = performance.now();
       const { defaultAttempts, ...other } = await deleteOtherOldRows(olderThan, options);
-      return { ran: true, partitions, ...days, attempts: days.attempts + defaultAttempts, ...other };
+      ms.rest = Math.round(performance.now() - started);
+      return { ran: true, partitions, ...days, attempts: days.attempts + defaultAttempts, ...other, ms };
     });
     return (
       result ?? {
@@ -84,6 +88,7 @@ export async function purgeOldHistory(olderThan: Date, options: { batchSize?: nu
         ...noHistoryDeleted(),
         inboundEvents: 0,
         rollups: 0,
+        ms: { history: 0, drops: 0, rest: 0 },
       }
     );
   } finally {
@@ -101,15 +106,22 @@ export async function purgeOldHistory(olderThan: Date, options: { batchSize?: nu
 async function purgeWholeDays(client: ClientBase, end: Date, batchSize: number) {
   const deleted: DeletedHistory = noHistoryDeleted();
   const dropped = { names: [] as string[], keptAttempts: 0 };
+  const ms = { history: 0, drops: 0, rest: 0 };
+  const timed = async <T>(part: "history" | "drops", work: () => Promise<T>) => {
+    const started = performance.now();
+    const result = await work();
+    ms[part] += Math.round(performance.now() - started);
+    return result;
+  };
   for (const { name, day } of await attemptPartitions(client)) {
     const dayEnd = new Date(day.getTime() + DAY_MS);
     if (dayEnd > end) break;
-    addDeleted(deleted, await deleteHistory(client, { from: day, to: dayEnd, skipDay: { from: day, to: dayEnd }, batchSize }));
-    dropped.keptAttempts += await dropAttemptPartition(client, name);
+    addDeleted(deleted, await timed("history", () => deleteHistory(client, { from: day, to: dayEnd, skipDay: { from: day, to: dayEnd }, batchSize })));
+    dropped.keptAttempts += await timed("drops", () => dropAttemptPartition(client, name));
     dropped.names.push(name);
   }
-  addDeleted(deleted, await deleteHistory(client, { from: new Date(0), to: end, batchSize }));
-  return { dropped, ...deleted };
+  addDeleted(deleted, await timed("history", () => deleteHistory(client, { from: new Date(0), to: end, batchSize })));
+  return { dropped, ...deleted, ms };
 }
 
 /**
