@@ -50,30 +50,19 @@ const ATTEMPTS_OF_GONE = {
 };
 
 // Candidates are read in (created_at, id) order from a cursor, so kept events are looked at
-// once per run, not once per batch. Each event's deliveries are read once, through its id (the
-// lateral lookup stays a nested loop of index probes, never a scan of all deliveries), and what
-// goes is deleted by the row addresses read: no second lookup. A row changed since it was read
-// fails the address check on its new version and stays, as it should (it is still at work).
+// once per run, not once per batch. An event's deliveries are found by its id.
 const deleteBatch = (attemptsOfGone: string) => `
-  WITH candidates AS MATERIALIZED (
-    SELECT e.ctid AS row, e.id, e.created_at FROM events e
+  WITH candidates AS (
+    SELECT e.id, e.created_at FROM events e
     WHERE e.account_id = $1 AND e.created_at >= $2 AND e.created_at < $3 AND (e.created_at, e.id) > ($4::timestamp, $5::text)
     ORDER BY e.created_at, e.id
     LIMIT $6
-  ), their_deliveries AS MATERIALIZED (
-    SELECT d.* FROM candidates c CROSS JOIN LATERAL (
-      SELECT d.ctid AS row, d.id, d.event_id, d.status, d.replay_of IS NOT NULL AS replay FROM deliveries d WHERE d.event_id = c.id OFFSET 0
-    ) d
-  ), kept AS (
-    SELECT DISTINCT event_id FROM their_deliveries WHERE status <> 'succeeded'
   ), gone_events AS (
     DELETE FROM events e USING candidates c
-    WHERE e.ctid = c.row AND c.id NOT IN (SELECT event_id FROM kept)
+    WHERE e.id = c.id AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = c.id AND d.status <> 'succeeded')
     RETURNING e.id
   ), gone_deliveries AS (
-    DELETE FROM deliveries d USING their_deliveries t JOIN gone_events g ON g.id = t.event_id
-    WHERE d.ctid = t.row
-    RETURNING d.id, t.replay
+    DELETE FROM deliveries d USING gone_events g WHERE d.event_id = g.id RETURNING d.id, d.replay_of IS NOT NULL AS replay
   ), gone_attempts AS (
     DELETE FROM attempts a
     WHERE ${attemptsOfGone}
