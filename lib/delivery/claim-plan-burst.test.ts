@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "@/lib/db/client";
 import { claimStatement } from "@/lib/delivery/due-delivery";
+import { explainAnalyzed, rowsRead } from "@/test/query-plan";
 
 const WEBHOOKS = 10;
 // The benchmark's order: one webhook's backlog drained, then ten webhooks' in one transaction.
@@ -49,20 +50,6 @@ beforeAll(async () => {
   }
 });
 
-interface PlanNode {
-  "Node Type": string;
-  "Actual Rows": number;
-  "Actual Loops": number;
-  "Rows Removed by Filter"?: number;
-  Plans?: PlanNode[];
-}
-
-/** Rows every scan read (returned or dropped), over all its loops; a function scan counts what the function returned. */
-function rowsRead(node: PlanNode): number {
-  const own = node["Node Type"].endsWith("Scan") ? (node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0)) * node["Actual Loops"] : 0;
-  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child), 0);
-}
-
 describe("the claim right after a burst, on a table never analyzed", () => {
   it("has no statistics to go by", async () => {
     const { rows } = await sql().query(`SELECT reltuples FROM pg_class WHERE relname = 'deliveries'`);
@@ -75,18 +62,9 @@ describe("the claim right after a burst, on a table never analyzed", () => {
     const room = 10;
     const served = new Map(Array.from({ length: WEBHOOKS }, (_, n) => [webhookId(n), room]));
     const { text, values } = claimStatement("burst", room * WEBHOOKS, [], { byWebhook: served, otherwise: 0 });
-    const client = await sql().connect();
-    try {
-      await client.query("BEGIN");
-      const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
-      const [{ Plan: plan }] = rows[0]["QUERY PLAN"] as [{ Plan: PlanNode }];
-      const read = rowsRead(plan);
-      await client.query("ROLLBACK");
-      expect(plan["Actual Rows"]).toBe(room * WEBHOOKS);
-      // The lookups' rows, then the lock step's and the lease's by key, and the joins: a few times the rows taken.
-      expect(read).toBeLessThanOrEqual(room * WEBHOOKS * 20);
-    } finally {
-      client.release();
-    }
+    const plan = await explainAnalyzed(text, values);
+    expect(plan["Actual Rows"]).toBe(room * WEBHOOKS);
+    // The lookups' rows, then the lock step's and the lease's by key, and the joins: a few times the rows taken.
+    expect(rowsRead(plan)).toBeLessThanOrEqual(room * WEBHOOKS * 20);
   });
 });

@@ -101,7 +101,7 @@ export async function deleteHistory(client: ClientBase, range: HistoryRange): Pr
     for (;;) {
       const { rows } = await client.query<BatchRow>(statement, [accountId, utc(range.from), utc(range.to), ...cursor, range.batchSize, utc(skip.from), utc(skip.to)]);
       const batch = rows[0];
-      addDeleted(deleted, { events: batch.events, deliveries: batch.deliveries, attempts: batch.attempts });
+      addDeleted(deleted, batch);
       if (batch.candidates < range.batchSize || !batch.last_created_at || batch.last_id === null) break;
       cursor = [batch.last_created_at, batch.last_id];
     }
