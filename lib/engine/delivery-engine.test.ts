@@ -391,8 +391,10 @@ describe("the embedded dispatcher", () => {
     const looks: { othersRoom: number; at: number }[] = [];
     const watched: typeof deliveryWork = {
       ...deliveryWork,
-      claim: (owner, limit, skip, room) => {
+      claim: async (owner, limit, skip, room) => {
         if ((room?.byWebhook.size ?? 0) > 0) looks.push({ othersRoom: room!.otherwise, at: Date.now() });
+        // Fairness looks made slow, as on a loaded machine: their pause then outlasts maxIdleMs.
+        if (room?.byWebhook.size === 0 && skip.length > 0) await new Promise((r) => setTimeout(r, 20));
         return deliveryWork.claim(owner, limit, skip, room);
       },
     };

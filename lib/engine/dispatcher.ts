@@ -5,7 +5,7 @@
 import { newId } from "@/lib/db/ids";
 import { NotificationListener } from "@/lib/db/listen";
 import { FairnessClock, type LookPlan } from "@/lib/engine/fairness-clock";
-import { GroupPaces, timerDelayMs } from "@/lib/engine/pacing";
+import { GroupPaces, MIN_TIMER_MS, timerDelayMs } from "@/lib/engine/pacing";
 import { SourceQueue } from "@/lib/engine/source-queue";
 import { WakeTimer } from "@/lib/engine/wake-timer";
 import { parseWorkNotice, WORK_CHANNEL } from "@/lib/engine/work-channel";
@@ -257,10 +257,7 @@ class ClaimingDispatcher implements Dispatcher {
     if (this.stopped) return;
     // Busy: completions wake us for the groups at work; the fairness timer looks past them now
     // and then, for a retry that came due or a row behind a busy group's backlog.
-    if (this.unsettled + this.queuedItems() > 0) {
-      const fairnessIn = this.fairness.nextLookIn();
-      return fairnessIn <= this.maxIdleMs ? this.lookIn(fairnessIn, true) : this.lookIn(this.maxIdleMs);
-    }
+    if (this.busy()) return this.lookIn(this.fairness.nextLookIn(), true);
     const next = await Promise.all(this.queues.map((queue) => queue.source.nextDueAt()));
     const soonest = Math.min(...next.filter((d): d is Date => d !== null).map((d) => d.getTime()));
     if (!Number.isFinite(soonest)) return this.lookIn(this.maxIdleMs);
@@ -271,10 +268,21 @@ class ClaimingDispatcher implements Dispatcher {
   /** Looks again within `ms` (an earlier look already scheduled stands); a fairness look looks past the served groups. */
   private lookIn(ms: number, fairness = false): void {
     if (this.stopped) return;
-    this.timer.set(timerDelayMs(ms, this.maxIdleMs), () => {
-      if (!fairness) return this.wakeUp();
-      this.fairness.requested = true;
-      this.claimMore();
-    });
+    this.timer.set(timerDelayMs(ms, this.maxIdleMs), () => (fairness ? this.fairnessTimerFired() : this.wakeUp()));
   }
+
+  /**
+   * Busy, the timer fires at least every `maxIdleMs`, yet looks past the served groups only once
+   * the fairness pause is over: an expensive look is not repeated sooner than its pause says.
+   * Idle by now, it looks everywhere, as the idle timer would.
+   */
+  private fairnessTimerFired(): void {
+    if (!this.busy()) return this.wakeUp();
+    const pauseLeft = this.fairness.nextLookIn();
+    if (pauseLeft > MIN_TIMER_MS) return this.lookIn(pauseLeft, true);
+    this.fairness.requested = true;
+    this.claimMore();
+  }
+
+  private busy = () => this.unsettled + this.queuedItems() > 0;
 }
