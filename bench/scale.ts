@@ -103,7 +103,7 @@ async function createHistoryWebhooks(ctx: ScenarioContext): Promise<string[]> {
  * succeeded, the rest HTTP 500/502 or timeouts, as seedAttemptHistory writes them). Attempts
  * go through the parent table into the day's partition, as the recording statement's do.
  */
-async function seedDay(sql: Client, tag: string, day: number, dayStart: Date, spanS: number, events: number, webhookIds: string[], accountId: string) {
+export async function seedDay(sql: Client, tag: string, day: number, dayStart: Date, spanS: number, events: number, webhookIds: string[], accountId: string) {
   const prefix = `${tag}_${day}_`;
   const at = (span: string) => `($3::timestamptz AT TIME ZONE 'UTC') + make_interval(secs => i * ${span}::float8 / $4)`;
   await sql.query(
