@@ -10,8 +10,8 @@ const RESTART_DELAY_MS = 1_000;
 
 /**
  * The engine thread's V8 heap limits. Young generation 48 MB (16 MB semi-spaces, V8's default):
- * with 4 MB ones the deliveries in flight outlived the scavenges, were promoted, and old-space
- * collections cost a fifth of the throughput (bench/README.md, "Memory"). Old generation: a
+ * deliveries in flight must die young; with smaller semi-spaces they were promoted, and old-space
+ * collections cost a fifth of the throughput (bench/README.md, "Session 15"). Old generation: a
  * ceiling far above its working set (~40–60 MB live under load), so a leak ends the thread
  * (restarted below) instead of the whole process.
  */
