@@ -5,7 +5,9 @@ export interface PlanNode {
   "Node Type": string;
   "Actual Rows": number;
   "Actual Loops": number;
+  "Index Name"?: string;
   "Rows Removed by Filter"?: number;
+  "Rows Removed by Join Filter"?: number;
   Plans?: PlanNode[];
 }
 

@@ -5,19 +5,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "@/lib/db/client";
 import { claimStatement, NOT_HELD_BACK } from "@/lib/delivery/due-delivery";
+import { explainAnalyzed, type PlanNode } from "@/test/query-plan";
 
 const WEBHOOKS = 10;
 const FINISHED_EVENTS = 2_000;
 const SLOW_BACKLOG = 1_500;
 const FAST_PENDING = 30;
-
-interface PlanNode {
-  "Actual Loops": number;
-  "Index Name"?: string;
-  "Rows Removed by Filter"?: number;
-  "Rows Removed by Join Filter"?: number;
-  Plans?: PlanNode[];
-}
 
 /** Rows the plan read only to drop them (EXPLAIN reports them per loop). */
 function rowsDropped(node: PlanNode): number {
@@ -65,19 +58,11 @@ beforeAll(async () => {
   );
 });
 
+/** The claim's plan, run and rolled back (its leases undone), and how many rows it leased. */
 async function explainClaim(...args: Parameters<typeof claimStatement>): Promise<{ plan: PlanNode; leased: number }> {
   const { text, values } = claimStatement(...args);
-  const client = await sql().connect();
-  try {
-    // EXPLAIN ANALYZE runs the claim: roll its leases back.
-    await client.query("BEGIN");
-    const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
-    await client.query("ROLLBACK");
-    const [{ Plan: plan }] = rows[0]["QUERY PLAN"] as [{ Plan: PlanNode & { "Actual Rows": number } }];
-    return { plan, leased: plan["Actual Rows"] };
-  } finally {
-    client.release();
-  }
+  const plan = await explainAnalyzed(text, values);
+  return { plan, leased: plan["Actual Rows"] };
 }
 
 const queue = SLOW_BACKLOG + FAST_PENDING * fast.length;
@@ -123,23 +108,9 @@ describe("the claim's plan with statistics that say nothing is pending", () => {
   });
 });
 
-type ShapeNode = PlanNode & { "Node Type": string };
-
 /** The plan's nodes and the indexes they read, in order, without figures. */
-function shape(node: ShapeNode): string[] {
-  return [`${node["Node Type"]} ${node["Index Name"] ?? ""}`.trim(), ...(node.Plans ?? []).flatMap((child) => shape(child as ShapeNode))];
-}
-
-async function explainText(text: string, values: unknown[]): Promise<ShapeNode> {
-  const client = await sql().connect();
-  try {
-    await client.query("BEGIN");
-    const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
-    await client.query("ROLLBACK");
-    return (rows[0]["QUERY PLAN"] as [{ Plan: ShapeNode }])[0].Plan;
-  } finally {
-    client.release();
-  }
+function shape(node: PlanNode): string[] {
+  return [`${node["Node Type"]} ${node["Index Name"] ?? ""}`.trim(), ...(node.Plans ?? []).flatMap(shape)];
 }
 
 describe("the claim and ordering keys", () => {
@@ -149,7 +120,7 @@ describe("the claim and ordering keys", () => {
     const { text, values } = claimStatement("planner", 99, [slow], room);
     const withoutKeys = text.split(` AND ${NOT_HELD_BACK}`).join("");
     expect(withoutKeys).not.toBe(text);
-    expect(shape(await explainText(text, values))).toEqual(shape(await explainText(withoutKeys, values)));
+    expect(shape(await explainAnalyzed(text, values))).toEqual(shape(await explainAnalyzed(withoutKeys, values)));
   });
 
   it("takes only the first of each key from a keyed backlog", async () => {
