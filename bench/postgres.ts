@@ -35,15 +35,7 @@ export async function startBenchPostgres(externalUrl = process.env.DATABASE_URL)
     };
   }
   const created: string[] = [];
-  const admin = async <T>(work: (client: Client) => Promise<T>) => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = <T>(work: (client: Client) => Promise<T>) => withClient(adminUrl, work);
   return {
     kind,
     async createDatabase(label) {
@@ -61,4 +53,15 @@ export async function startBenchPostgres(externalUrl = process.env.DATABASE_URL)
       await stopServer();
     },
   };
+}
+
+/** Runs `work` on a connection of its own to `url`, closed afterwards. */
+export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }

@@ -4,10 +4,10 @@
 // copies the template, checkpoints (so the purge meets pages as a server does a day after
 // writing them), purges the oldest day and prints how long each part took. Needs DATABASE_URL
 // (a server of your own; the template stays there). A diagnostic, not part of `npm run bench`.
-import { Client } from "pg";
 import { withDatabase } from "@/lib/db/embedded-postgres";
 import { migrate } from "@/lib/db/migrate";
 import { connectBenchDatabase, createBenchWebhook } from "@/bench/engine";
+import { withClient } from "@/bench/postgres";
 import { seedDay } from "@/bench/scale";
 import { runTag } from "@/bench/seed";
 
@@ -15,20 +15,10 @@ const DAY_MS = 24 * 3600 * 1000;
 const TEMPLATE = "purge_probe_template";
 const RUN = "purge_probe_run";
 
-async function admin<T>(serverUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 const oldestDay = (days: number) => Math.floor(Date.now() / DAY_MS) * DAY_MS - days * DAY_MS;
 
 async function seed(serverUrl: string, days: number, attemptsPerDay: number) {
-  await admin(serverUrl, async (c) => {
+  await withClient(serverUrl, async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${TEMPLATE}`);
   });
@@ -42,7 +32,7 @@ async function seed(serverUrl: string, days: number, attemptsPerDay: number) {
   const webhookIds: string[] = [];
   for (let i = 0; i < 4; i++) webhookIds.push(await createBenchWebhook(account.id, `probe ${i}`, "http://127.0.0.1:9/never", ["order.refunded"]));
   await disconnectDb();
-  await admin(url, async (sql) => {
+  await withClient(url, async (sql) => {
     await sql.query("SET synchronous_commit = off");
     const start = oldestDay(days);
     await maintainAttemptPartitions(sql, { now: new Date(start), daysAhead: days + 1 });
@@ -57,13 +47,13 @@ async function seed(serverUrl: string, days: number, attemptsPerDay: number) {
 }
 
 async function run(serverUrl: string) {
-  await admin(serverUrl, async (c) => {
+  await withClient(serverUrl, async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${RUN} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${RUN} TEMPLATE ${TEMPLATE}`);
     await c.query("CHECKPOINT");
   });
   const url = withDatabase(serverUrl, RUN);
-  const days = await admin(url, async (c) => Number((await c.query(`SELECT count(DISTINCT created_at::date) AS n FROM events`)).rows[0].n));
+  const days = await withClient(url, async (c) => Number((await c.query(`SELECT count(DISTINCT created_at::date) AS n FROM events`)).rows[0].n));
   await connectBenchDatabase(url);
   const { purgeOldHistory } = await import("@/lib/delivery/retention");
   const { disconnectDb } = await import("@/lib/db/client");
