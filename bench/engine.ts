@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Client } from "pg";
-import { pendingDeliveries, seedBacklog } from "@/bench/seed";
+import { seedBacklog, stillPending } from "@/bench/seed";
 import { cpuMsOf, ownCpuMs, postgresCpuMs } from "@/bench/cpu";
 import { sleep } from "@/bench/numbers";
 
@@ -16,7 +16,7 @@ export interface EngineInput {
   events: number;
   /** The receivers' process, to count its CPU time. */
   receiverPid?: number;
-  /** Requests the receivers got: polled instead of the database until all arrived (bench/scenarios.ts says why). */
+  /** Requests the receivers got: polled instead of the database until all arrived (bench/seed.ts, stillPending). */
   received?: () => Promise<number>;
   onProgress?: (done: number, total: number) => void;
 }
@@ -77,8 +77,7 @@ export async function measureEngine(input: EngineInput): Promise<EngineResult> {
   await dispatcher.start();
   try {
     for (;;) {
-      const arrived = input.received ? await input.received() : deliveries;
-      const pending = arrived >= deliveries ? await pendingDeliveries(sql, webhookIds) : deliveries - arrived;
+      const pending = await stillPending(sql, webhookIds, deliveries, input.received);
       input.onProgress?.(deliveries - pending, deliveries);
       if (pending === 0) break;
       await sleep(pending > 1000 ? 200 : 25);

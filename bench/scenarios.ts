@@ -7,7 +7,7 @@ import { cpuMsOf, mainThreadCpuMs, ownCpuMs, postgresCpuMs } from "@/bench/cpu";
 import { median, percentile, round, sleep } from "@/bench/numbers";
 import type { Progress } from "@/bench/progress";
 import type { Receivers } from "@/bench/receivers";
-import { pendingDeliveries, seedAttemptHistory, seedBacklog } from "@/bench/seed";
+import { seedAttemptHistory, seedBacklog, stillPending } from "@/bench/seed";
 
 export interface ScenarioContext {
   app: RunningApp;
@@ -42,16 +42,11 @@ async function createWebhooks(ctx: ScenarioContext, urls: string[], eventType: s
   return ids;
 }
 
-/**
- * Waits until none of `total` deliveries is pending. With `received` (the receivers' count, free
- * to ask) the database is asked only once every request arrived: counting pending rows every
- * 250 ms cost PostgreSQL a seventh of what the engine's statements did, CPU the engine lacked.
- */
+/** Waits until none of `total` deliveries is pending (`received`: see stillPending). */
 async function waitUntilDelivered(ctx: ScenarioContext, webhookIds: string[], total: number, timeoutMs: number, started = performance.now(), received?: () => Promise<number>) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const arrived = received ? await received() : total;
-    const pending = arrived >= total ? await pendingDeliveries(ctx.sql, webhookIds) : total - arrived;
+    const pending = await stillPending(ctx.sql, webhookIds, total, received);
     const done = total - pending;
     const seconds = (performance.now() - started) / 1000;
     ctx.progress.update(`${done}/${total} delivered, ${Math.round(done / Math.max(seconds, 0.001))}/s`);

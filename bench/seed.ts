@@ -77,6 +77,17 @@ export async function pendingDeliveries(sql: Sql, webhookIds: string[]): Promise
   return rows[0].n;
 }
 
+/**
+ * How many of `total` deliveries are still pending, while a scenario waits for them. With
+ * `received` (the receivers' count, free to ask) the database is asked only once every request
+ * arrived: counting pending rows every 250 ms cost PostgreSQL a seventh of what the engine's
+ * statements did, CPU the engine being measured lacked.
+ */
+export async function stillPending(sql: Sql, webhookIds: string[], total: number, received?: () => Promise<number>): Promise<number> {
+  const arrived = received ? await received() : total;
+  return arrived >= total ? pendingDeliveries(sql, webhookIds) : total - arrived;
+}
+
 export interface AttemptHistoryInput {
   accountId: string;
   webhookId: string;

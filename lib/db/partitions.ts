@@ -12,7 +12,7 @@
 // up (and try again on the next run) rather than queue everyone behind it.
 import { Client, type ClientBase } from "pg";
 
-const DAY_MS = 24 * 3600 * 1000;
+export const DAY_MS = 24 * 3600 * 1000;
 /** Days created ahead of today: maintenance runs daily, so a week leaves room for missed runs. */
 export const PARTITION_DAYS_AHEAD = 7;
 /** How long one step waits for its table locks before giving up until the next run. */

@@ -12,7 +12,7 @@
 import type { ClientBase } from "pg";
 import { config } from "@/lib/config";
 import { db, sql } from "@/lib/db/client";
-import { attemptPartitions, dropAttemptPartition, maintainAttemptPartitions, utcDay, withMaintenanceLock, type PartitionMaintenance } from "@/lib/db/partitions";
+import { attemptPartitions, DAY_MS, dropAttemptPartition, maintainAttemptPartitions, utcDay, withMaintenanceLock, type PartitionMaintenance } from "@/lib/db/partitions";
 import { addDeleted, deleteHistory, noHistoryDeleted, type DeletedHistory } from "@/lib/delivery/history-purge";
 import { Prisma } from "@/lib/generated/prisma/client";
 
@@ -60,8 +60,6 @@ async function inBatches(batchSize: number, deleteBatch: () => Promise<number>):
     if (deleted < batchSize) return total;
   }
 }
-
-const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * Purges the whole UTC days of history before `olderThan`, keeping everything that belongs to
