@@ -8,13 +8,13 @@
 // their events stay; so does anything still pending (a parked delivery, an inbound event
 // waiting for a retry). The hourly stats rollups (lib/stats/attempt-rollups.ts) are kept only as
 // long as the longest stats window needs them, plus a day. Raw SQL: the deletes go in bounded
-// batches so a large backlog never holds one long transaction, and Prisma's deleteMany cannot limit.
+// batches so a large backlog never holds one long transaction, and Prisma's deleteMany cannot limit; on the
+// maintenance connection the purge already holds.
 import type { ClientBase } from "pg";
 import { config } from "@/lib/config";
-import { db, sql } from "@/lib/db/client";
+import { sql } from "@/lib/db/client";
 import { attemptPartitions, DAY_MS, dropAttemptPartition, maintainAttemptPartitions, utcDay, withMaintenanceLock, type PartitionMaintenance } from "@/lib/db/partitions";
 import { addDeleted, deleteHistory, noHistoryDeleted, type DeletedHistory } from "@/lib/delivery/history-purge";
-import { Prisma } from "@/lib/generated/prisma/client";
 
 /** The stats rollups (lib/stats/attempt-rollups.ts), purged alike. */
 const ROLLUP_TABLES = ["attempt_rollups", "response_time_rollups"] as const;
@@ -74,7 +74,7 @@ export async function purgeOldHistory(olderThan: Date, options: { batchSize?: nu
       const partitions = await maintainAttemptPartitions(client, { now: options.now });
       const { ms, ...days } = await purgeWholeDays(client, utcDay(olderThan), options.batchSize ?? BATCH_SIZE);
       const started = performance.now();
-      const { defaultAttempts, ...other } = await deleteOtherOldRows(olderThan, options);
+      const { defaultAttempts, ...other } = await deleteOtherOldRows(client, olderThan, options);
       ms.rest = Math.round(performance.now() - started);
       return { ran: true, partitions, ...days, attempts: days.attempts + defaultAttempts, ...other, ms };
     });
@@ -127,37 +127,36 @@ async function purgeWholeDays(client: ClientBase, end: Date, batchSize: number) 
  * delivery was pending or dead, or written before their day had a partition), processed inbound
  * events older than `olderThan`, and the stats rollups of hours before `rollupsOlderThan`.
  */
-async function deleteOtherOldRows(olderThan: Date, { batchSize = BATCH_SIZE, rollupsOlderThan = rollupCutoff() } = {}) {
-  const attempts = await inBatches(
-    batchSize,
-    () => db().$executeRaw`
-      DELETE FROM attempts_default
-      WHERE id IN (
-        SELECT a.id FROM attempts_default a
-        JOIN deliveries d ON d.id = a.delivery_id
-        WHERE a.created_at < ${olderThan} AND d.status = 'succeeded'
-        LIMIT ${batchSize})`,
+async function deleteOtherOldRows(client: ClientBase, olderThan: Date, { batchSize = BATCH_SIZE, rollupsOlderThan = rollupCutoff() } = {}) {
+  const deleteAll = (text: string, cutoff: Date) =>
+    inBatches(batchSize, async () => (await client.query(text, [cutoff, batchSize])).rowCount ?? 0);
+  const attempts = await deleteAll(
+    `DELETE FROM attempts_default
+     WHERE id IN (
+       SELECT a.id FROM attempts_default a
+       JOIN deliveries d ON d.id = a.delivery_id
+       WHERE a.created_at < $1::timestamptz AT TIME ZONE 'UTC' AND d.status = 'succeeded'
+       LIMIT $2)`,
+    olderThan,
   );
-  const inboundEvents = await inBatches(
-    batchSize,
-    () => db().$executeRaw`
-      DELETE FROM inbound_events
-      WHERE id IN (
-        SELECT id FROM inbound_events
-        WHERE received_at < ${olderThan} AND status = 'processed'
-        LIMIT ${batchSize})`,
+  const inboundEvents = await deleteAll(
+    `DELETE FROM inbound_events
+     WHERE id IN (
+       SELECT id FROM inbound_events
+       WHERE received_at < $1::timestamptz AT TIME ZONE 'UTC' AND status = 'processed'
+       LIMIT $2)`,
+    olderThan,
   );
   // No index leads with the hour: each batch walks the (account_id, hour) index once per account.
   let rollups = 0;
   for (const table of ROLLUP_TABLES) {
-    rollups += await inBatches(
-      batchSize,
-      () => db().$executeRaw`
-        DELETE FROM ${Prisma.raw(table)}
-        WHERE ctid = ANY(ARRAY(
-          SELECT r.ctid FROM accounts a
-          CROSS JOIN LATERAL (SELECT ctid FROM ${Prisma.raw(table)} r WHERE r.account_id = a.id AND r.hour < ${rollupsOlderThan} LIMIT ${batchSize}) r
-          LIMIT ${batchSize}))`,
+    rollups += await deleteAll(
+      `DELETE FROM ${table}
+       WHERE ctid = ANY(ARRAY(
+         SELECT r.ctid FROM accounts a
+         CROSS JOIN LATERAL (SELECT ctid FROM ${table} r WHERE r.account_id = a.id AND r.hour < $1::timestamptz AT TIME ZONE 'UTC' LIMIT $2) r
+         LIMIT $2))`,
+      rollupsOlderThan,
     );
   }
   return { defaultAttempts: attempts, inboundEvents, rollups };
