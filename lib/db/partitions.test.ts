@@ -169,7 +169,7 @@ describe("migration 0012", () => {
       // The foreign key still cascades, from every partition (until migration 0015 drops it).
       await client.query(`DELETE FROM deliveries WHERE id = 'dlv_1'`);
       expect((await client.query(`SELECT 1 FROM attempts`)).rowCount).toBe(0);
-      expect((await migrate(url)).applied.at(-1)).toBe("0015_history_without_cascades");
+      expect((await migrate(url)).applied).toContain("0015_history_without_cascades");
     } finally {
       await client.end();
     }

@@ -50,7 +50,11 @@ const ATTEMPTS_OF_GONE = {
 };
 
 // Candidates are read in (created_at, id) order from a cursor, so kept events are looked at
-// once per run, not once per batch. An event's deliveries are found by its id.
+// once per run, not once per batch. An event is kept while it has a dead letter (every dead
+// delivery but a failed endpoint check has one), a failed endpoint check (a partial index of
+// its own, migration 0016) or a pending delivery ($9, the caller's list: `pendingEvents`).
+// Those are small sets, cheaper to look in than every event's deliveries; the deliveries are
+// then found by event id once, to be deleted.
 const deleteBatch = (attemptsOfGone: string) => `
   WITH candidates AS (
     SELECT e.id, e.created_at FROM events e
@@ -59,7 +63,9 @@ const deleteBatch = (attemptsOfGone: string) => `
     LIMIT $6
   ), gone_events AS (
     DELETE FROM events e USING candidates c
-    WHERE e.id = c.id AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = c.id AND d.status <> 'succeeded')
+    WHERE e.id = c.id AND NOT (c.id = ANY ($9::text[]))
+      AND NOT EXISTS (SELECT 1 FROM dead_letters l WHERE l.account_id = $1 AND l.event_id = c.id)
+      AND NOT EXISTS (SELECT 1 FROM deliveries k WHERE k.event_id = c.id AND k.is_check AND k.status <> 'succeeded')
     RETURNING e.id
   ), gone_deliveries AS (
     DELETE FROM deliveries d USING gone_events g WHERE d.event_id = g.id RETURNING d.id, d.replay_of IS NOT NULL AS replay
@@ -87,11 +93,26 @@ interface BatchRow extends DeletedHistory {
 const utc = (at: Date) => at.toISOString().replace("T", " ").replace("Z", "");
 
 /**
- * Deletes the events of `range` whose every delivery succeeded (or that had none), their
- * deliveries, and those deliveries' attempts outside `skipDay`, account by account in
- * batches of `batchSize` events.
+ * The events created before `before` that have a pending delivery, read through the pending
+ * deliveries' partial index. Only a replay adds a pending delivery to an old event, and a
+ * replayed event keeps its dead letter, so the list stays true for as long as a purge runs.
  */
-export async function deleteHistory(client: ClientBase, range: HistoryRange): Promise<DeletedHistory> {
+export async function pendingEvents(client: ClientBase, before: Date): Promise<string[]> {
+  const { rows } = await client.query<{ ids: string[] | null }>(
+    // A day's margin: a delivery's created_at is the database's clock, its event's the app's.
+    `SELECT array_agg(DISTINCT event_id) AS ids FROM deliveries WHERE status = 'pending' AND created_at < $1::timestamp + interval '1 day'`,
+    [utc(before)],
+  );
+  return rows[0].ids ?? [];
+}
+
+/**
+ * Deletes the events of `range` without a dead letter or a pending delivery (the events of
+ * `pending`), their deliveries, and those deliveries' attempts outside `skipDay`, account by
+ * account in batches of `batchSize` events.
+ */
+export async function deleteHistory(client: ClientBase, range: HistoryRange, pending?: string[]): Promise<DeletedHistory> {
+  const kept = pending ?? (await pendingEvents(client, range.to));
   const deleted = noHistoryDeleted();
   const skip = range.skipDay ?? { from: new Date(0), to: new Date(0) };
   const statement = deleteBatch(range.skipDay ? ATTEMPTS_OF_GONE.range : ATTEMPTS_OF_GONE.ids);
@@ -99,7 +120,7 @@ export async function deleteHistory(client: ClientBase, range: HistoryRange): Pr
   for (const { id: accountId } of accounts) {
     let cursor: [string, string] = [utc(new Date(0)), ""];
     for (;;) {
-      const { rows } = await client.query<BatchRow>(statement, [accountId, utc(range.from), utc(range.to), ...cursor, range.batchSize, utc(skip.from), utc(skip.to)]);
+      const { rows } = await client.query<BatchRow>(statement, [accountId, utc(range.from), utc(range.to), ...cursor, range.batchSize, utc(skip.from), utc(skip.to), kept]);
       const batch = rows[0];
       addDeleted(deleted, batch);
       if (batch.candidates < range.batchSize || !batch.last_created_at || batch.last_id === null) break;
@@ -108,3 +129,24 @@ export async function deleteHistory(client: ClientBase, range: HistoryRange): Pr
   }
   return deleted;
 }
+
+/**
+ * Deletes one day's history (`range` with `skipDay`) as `clients.length` equal spans of the day
+ * at once, a connection each. The deletes are bound by PostgreSQL's CPU, a core per
+ * connection, and the spans share no event, delivery or attempt.
+ */
+export async function deleteDayHistory(clients: ClientBase[], range: HistoryRange): Promise<DeletedHistory> {
+  const pending = await pendingEvents(clients[0], range.to);
+  const span = (range.to.getTime() - range.from.getTime()) / clients.length;
+  const parts = await Promise.all(
+    clients.map((client, i) =>
+      deleteHistory(client, {
+        ...range,
+        from: new Date(range.from.getTime() + i * span),
+        to: i === clients.length - 1 ? range.to : new Date(range.from.getTime() + (i + 1) * span),
+      }, pending),
+    ),
+  );
+  return parts.reduce(addDeleted, noHistoryDeleted());
+}
+

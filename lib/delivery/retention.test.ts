@@ -255,6 +255,31 @@ describe("purgeOldHistory", () => {
     expect(await exists.attempt(deadD.attemptId)).toBe(true);
   });
 
+  it("purges a day as two halves at once, keeping a failed endpoint check's event as a dead letter's", async () => {
+    const lastDay = new Date(utcDay(retentionCutoff()).getTime() - DAY);
+    await onOwnConnection((client) => maintainAttemptPartitions(client, { now: lastDay, daysAhead: 0 }));
+    const at = (hours: number) => new Date(lastDay.getTime() + hours * 3600 * 1000);
+    const delivered = [];
+    for (const hours of [0, 11.99, 12, 23.99]) {
+      const e = await event(at(hours));
+      delivered.push({ event: e, ...(await delivery(e.id, "succeeded", at(hours))) });
+    }
+    const check = await event(at(9));
+    const checkD = await db().delivery.create({
+      data: { id: newId("dlv"), accountId, webhookId: webhookIds[0], eventId: check.id, isCheck: true, status: "dead", attempts: 1, nextAttemptAt: null, createdAt: at(9) },
+    });
+
+    const result = await purgeOldHistory(retentionCutoff());
+    expect(result.dropped.names).toContain(attemptPartitionName(lastDay));
+    expect(result.events).toBeGreaterThanOrEqual(4);
+    for (const d of delivered) {
+      expect(await exists.event(d.event.id)).toBe(false);
+      expect(await exists.delivery(d.deliveryId)).toBe(false);
+    }
+    expect(await exists.event(check.id)).toBe(true);
+    expect(await exists.delivery(checkD.id)).toBe(true);
+  });
+
   it("takes the attempts a dropped day's deliveries made on later days, and a replay made since, with them", async () => {
     // The last whole day past the cutoff, and the next (kept) one, with their partitions.
     const cutoffDay = utcDay(retentionCutoff());

@@ -14,7 +14,7 @@ import type { ClientBase } from "pg";
 import { config } from "@/lib/config";
 import { sql } from "@/lib/db/client";
 import { attemptPartitions, DAY_MS, dropAttemptPartition, maintainAttemptPartitions, utcDay, withMaintenanceLock, type PartitionMaintenance } from "@/lib/db/partitions";
-import { addDeleted, deleteHistory, noHistoryDeleted, type DeletedHistory } from "@/lib/delivery/history-purge";
+import { addDeleted, deleteDayHistory, deleteHistory, noHistoryDeleted, type DeletedHistory } from "@/lib/delivery/history-purge";
 
 /** The stats rollups (lib/stats/attempt-rollups.ts), purged alike. */
 const ROLLUP_TABLES = ["attempt_rollups", "response_time_rollups"] as const;
@@ -23,6 +23,12 @@ const ROLLUP_TABLES = ["attempt_rollups", "response_time_rollups"] as const;
 export const ROLLUP_RETENTION_DAYS = 8;
 /** Rows deleted per statement. */
 const BATCH_SIZE = 5000;
+/**
+ * Connections deleting a day's history at once: on two cores, a day purges in about half the
+ * time of one (bench/README.md, "Session 16"). More would take the cores from the deliveries
+ * being made meanwhile.
+ */
+const HISTORY_CONNECTIONS = 2;
 
 export interface PurgeResult {
   /** False when another instance was purging: this run did nothing. */
@@ -114,12 +120,23 @@ async function purgeWholeDays(client: ClientBase, end: Date, batchSize: number) 
   for (const { name, day } of await attemptPartitions(client)) {
     const dayEnd = new Date(day.getTime() + DAY_MS);
     if (dayEnd > end) break;
-    addDeleted(deleted, await timed("history", () => deleteHistory(client, { from: day, to: dayEnd, skipDay: { from: day, to: dayEnd }, batchSize })));
+    const range = { from: day, to: dayEnd, skipDay: { from: day, to: dayEnd }, batchSize };
+    addDeleted(deleted, await timed("history", () => withMoreClients(client, HISTORY_CONNECTIONS - 1, (clients) => deleteDayHistory(clients, range))));
     dropped.keptAttempts += await timed("drops", () => dropAttemptPartition(client, name));
     dropped.names.push(name);
   }
   addDeleted(deleted, await timed("history", () => deleteHistory(client, { from: new Date(0), to: end, batchSize })));
   return { dropped, ...deleted, ms };
+}
+
+/** `client` and `more` connections from the pool, for `work`. */
+async function withMoreClients<T>(client: ClientBase, more: number, work: (clients: ClientBase[]) => Promise<T>): Promise<T> {
+  const others = await Promise.all(Array.from({ length: more }, () => sql().connect()));
+  try {
+    return await work([client, ...others]);
+  } finally {
+    for (const other of others) other.release();
+  }
 }
 
 /**
