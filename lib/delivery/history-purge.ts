@@ -1,7 +1,7 @@
 // Deleting old events with their deliveries and attempts, for the daily purge
 // (lib/delivery/retention.ts). There are no foreign keys between the three (migration 0015), so
 // each batch deletes events, then their deliveries, then those deliveries' attempts, in one
-// statement: all of a batch or none of it. Raw SQL on the maintenance connection: Prisma cannot
+// statement: all of a batch or none of it. Raw SQL on the purge's connections: Prisma cannot
 // chain deletes, and an unnamed statement is planned with its values, which lets PostgreSQL
 // leave out the day partition of attempts the caller is about to drop whole.
 import type { ClientBase } from "pg";
@@ -93,8 +93,8 @@ interface BatchRow extends DeletedHistory {
 const utc = (at: Date) => at.toISOString().replace("T", " ").replace("Z", "");
 
 /**
- * The events created before `before` that have a pending delivery, read through the pending
- * deliveries' partial index. Only a replay adds a pending delivery to an old event, and a
+ * The events with a pending delivery made before `before` (with a day's margin), read through
+ * the pending deliveries' partial index. Only a replay adds a pending delivery to an old event, and a
  * replayed event keeps its dead letter, so the list stays true for as long as a purge runs.
  */
 export async function pendingEvents(client: ClientBase, before: Date): Promise<string[]> {
@@ -107,8 +107,8 @@ export async function pendingEvents(client: ClientBase, before: Date): Promise<s
 }
 
 /**
- * Deletes the events of `range` without a dead letter or a pending delivery (the events of
- * `pending`), their deliveries, and those deliveries' attempts outside `skipDay`, account by
+ * Deletes the events of `range` without a dead letter, a failed endpoint check or a pending
+ * delivery (`pending`, by default read now), their deliveries, and those deliveries' attempts outside `skipDay`, account by
  * account in batches of `batchSize` events.
  */
 export async function deleteHistory(client: ClientBase, range: HistoryRange, pending?: string[]): Promise<DeletedHistory> {
@@ -140,13 +140,16 @@ export async function deleteDayHistory(clients: ClientBase[], range: HistoryRang
   const span = (range.to.getTime() - range.from.getTime()) / clients.length;
   const parts = await Promise.all(
     clients.map((client, i) =>
-      deleteHistory(client, {
-        ...range,
-        from: new Date(range.from.getTime() + i * span),
-        to: i === clients.length - 1 ? range.to : new Date(range.from.getTime() + (i + 1) * span),
-      }, pending),
+      deleteHistory(
+        client,
+        {
+          ...range,
+          from: new Date(range.from.getTime() + i * span),
+          to: i === clients.length - 1 ? range.to : new Date(range.from.getTime() + (i + 1) * span),
+        },
+        pending,
+      ),
     ),
   );
   return parts.reduce(addDeleted, noHistoryDeleted());
 }
-

@@ -7,9 +7,9 @@
 // What fails is kept for review and replay: dead letters, their deliveries, their attempts and
 // their events stay; so does anything still pending (a parked delivery, an inbound event
 // waiting for a retry). The hourly stats rollups (lib/stats/attempt-rollups.ts) are kept only as
-// long as the longest stats window needs them, plus a day. Raw SQL: the deletes go in bounded
-// batches so a large backlog never holds one long transaction, and Prisma's deleteMany cannot limit; on the
-// maintenance connection the purge already holds.
+// long as the longest stats window needs them, plus a day. Raw SQL on the connection that holds
+// the maintenance lock: the deletes go in bounded batches so a large backlog never holds one
+// long transaction, and Prisma's deleteMany cannot limit.
 import type { ClientBase } from "pg";
 import { config } from "@/lib/config";
 import { sql } from "@/lib/db/client";
