@@ -54,18 +54,22 @@ const ATTEMPTS_OF_GONE = {
 // delivery but a failed endpoint check has one), a failed endpoint check (a partial index of
 // its own, migration 0016) or a pending delivery ($9, the caller's list: `pendingEvents`).
 // Those are small sets, cheaper to look in than every event's deliveries; the deliveries are
-// then found by event id once, to be deleted.
+// then found by event id once, to be deleted. Events go by the row addresses the candidates
+// were read at (a TID scan, not a probe of the primary key an event): events are never
+// updated, so the addresses hold for the statement.
 const deleteBatch = (attemptsOfGone: string) => `
   WITH candidates AS (
-    SELECT e.id, e.created_at FROM events e
+    SELECT e.id, e.created_at, e.ctid AS row_address FROM events e
     WHERE e.account_id = $1 AND e.created_at >= $2 AND e.created_at < $3 AND (e.created_at, e.id) > ($4::timestamp, $5::text)
     ORDER BY e.created_at, e.id
     LIMIT $6
   ), gone_events AS (
-    DELETE FROM events e USING candidates c
-    WHERE e.id = c.id AND NOT (c.id = ANY ($9::text[]))
-      AND NOT EXISTS (SELECT 1 FROM dead_letters l WHERE l.account_id = $1 AND l.event_id = c.id)
-      AND NOT EXISTS (SELECT 1 FROM deliveries k WHERE k.event_id = c.id AND k.is_check AND k.status <> 'succeeded')
+    DELETE FROM events e
+    WHERE e.ctid = ANY (ARRAY(
+      SELECT c.row_address FROM candidates c
+      WHERE NOT (c.id = ANY ($9::text[]))
+        AND NOT EXISTS (SELECT 1 FROM dead_letters l WHERE l.account_id = $1 AND l.event_id = c.id)
+        AND NOT EXISTS (SELECT 1 FROM deliveries k WHERE k.event_id = c.id AND k.is_check AND k.status <> 'succeeded')))
     RETURNING e.id
   ), gone_deliveries AS (
     DELETE FROM deliveries d USING gone_events g WHERE d.event_id = g.id RETURNING d.id, d.replay_of IS NOT NULL AS replay
