@@ -49,18 +49,18 @@ const ATTEMPTS_OF_GONE = {
   ids: `a.delivery_id = ANY (ARRAY(SELECT id FROM gone_deliveries))`,
 };
 
-// Candidates are read in (created_at, id) order from a cursor, so kept events are looked at
-// once per run, not once per batch. An event is kept while it has a dead letter (every dead
-// delivery but a failed endpoint check has one), a failed endpoint check (a partial index of
-// its own, migration 0016) or a pending delivery ($9, the caller's list: `pendingEvents`).
-// Those are small sets, cheaper to look in than every event's deliveries; the deliveries are
-// then found by event id once, to be deleted. Events go by the row addresses the candidates
-// were read at (a TID scan, not a probe of the primary key an event): events are never
-// updated, so the addresses hold for the statement.
+// A batch is the events after one (created_at, id) up to another (`batchesOf`). An event is
+// kept while it has a dead letter (every dead delivery but a failed endpoint check has one), a
+// failed endpoint check (a partial index of its own, migration 0016) or a pending delivery
+// ($9, the caller's list: `pendingEvents`). Those are small sets, cheaper to look in than every
+// event's deliveries; the deliveries are then found by event id once, to be deleted. Events go
+// by the row addresses the candidates were read at (a TID scan, not a probe of the primary key
+// an event): events are never updated, so the addresses hold for the statement.
 const deleteBatch = (attemptsOfGone: string) => `
   WITH candidates AS (
     SELECT e.id, e.created_at, e.ctid AS row_address FROM events e
-    WHERE e.account_id = $1 AND e.created_at >= $2 AND e.created_at < $3 AND (e.created_at, e.id) > ($4::timestamp, $5::text)
+    WHERE e.account_id = $1 AND e.created_at >= $2 AND e.created_at < $3
+      AND (e.created_at, e.id) > ($4::timestamp, $5::text) AND (e.created_at, e.id) <= ($10::timestamp, $11::text)
     ORDER BY e.created_at, e.id
     LIMIT $6
   ), gone_events AS (
@@ -79,19 +79,9 @@ const deleteBatch = (attemptsOfGone: string) => `
       AND (a.created_at < $7 OR a.created_at >= $8)
     RETURNING 1
   )
-  SELECT (SELECT count(*) FROM candidates)::int AS candidates,
-         (SELECT count(*) FROM gone_events)::int AS events,
+  SELECT (SELECT count(*) FROM gone_events)::int AS events,
          (SELECT count(*) FROM gone_deliveries)::int AS deliveries,
-         (SELECT count(*) FROM gone_attempts)::int AS attempts,
-         last.created_at::text AS last_created_at, last.id AS last_id
-  FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT created_at, id FROM candidates ORDER BY created_at DESC, id DESC LIMIT 1) last ON true`;
-
-interface BatchRow extends DeletedHistory {
-  candidates: number;
-  /** As text: the column has no zone, and pg would read it as local time. */
-  last_created_at: string | null;
-  last_id: string | null;
-}
+         (SELECT count(*) FROM gone_attempts)::int AS attempts`;
 
 /** Timestamps as the columns store them: UTC, without a zone (the client sends local time otherwise). */
 const utc = (at: Date) => at.toISOString().replace("T", " ").replace("Z", "");
@@ -101,7 +91,7 @@ const utc = (at: Date) => at.toISOString().replace("T", " ").replace("Z", "");
  * the pending deliveries' partial index. Only a replay adds a pending delivery to an old event, and a
  * replayed event keeps its dead letter, so the list stays true for as long as a purge runs.
  */
-export async function pendingEvents(client: ClientBase, before: Date): Promise<string[]> {
+async function pendingEvents(client: ClientBase, before: Date): Promise<string[]> {
   const { rows } = await client.query<{ ids: string[] | null }>(
     // A day's margin: a delivery's created_at is the database's clock, its event's the app's.
     `SELECT array_agg(DISTINCT event_id) AS ids FROM deliveries WHERE status = 'pending' AND created_at < $1::timestamp + interval '1 day'`,
@@ -110,50 +100,51 @@ export async function pendingEvents(client: ClientBase, before: Date): Promise<s
   return rows[0].ids ?? [];
 }
 
-/**
- * Deletes the events of `range` without a dead letter, a failed endpoint check or a pending
- * delivery (`pending`, by default read now), their deliveries, and those deliveries' attempts outside `skipDay`, account by
- * account in batches of `batchSize` events.
- */
-export async function deleteHistory(client: ClientBase, range: HistoryRange, pending?: string[]): Promise<DeletedHistory> {
-  const kept = pending ?? (await pendingEvents(client, range.to));
-  const deleted = noHistoryDeleted();
-  const skip = range.skipDay ?? { from: new Date(0), to: new Date(0) };
-  const statement = deleteBatch(range.skipDay ? ATTEMPTS_OF_GONE.range : ATTEMPTS_OF_GONE.ids);
-  const { rows: accounts } = await client.query<{ id: string }>("SELECT id FROM accounts ORDER BY id");
-  for (const { id: accountId } of accounts) {
-    let cursor: [string, string] = [utc(new Date(0)), ""];
-    for (;;) {
-      const { rows } = await client.query<BatchRow>(statement, [accountId, utc(range.from), utc(range.to), ...cursor, range.batchSize, utc(skip.from), utc(skip.to), kept]);
-      const batch = rows[0];
-      addDeleted(deleted, batch);
-      if (batch.candidates < range.batchSize || !batch.last_created_at || batch.last_id === null) break;
-      cursor = [batch.last_created_at, batch.last_id];
-    }
-  }
-  return deleted;
+/** (created_at, id) of an event; created_at as text, as the column stores it (UTC, no zone). */
+type EventKey = [string, string];
+
+interface Batch {
+  accountId: string;
+  /** The batch's events come after this one… */
+  after: EventKey;
+  /** …up to this one, inclusive: at most `batchSize` of them. */
+  upTo: EventKey;
+}
+
+/** The events of one account in `range`, cut into batches of `batchSize` by one read of the (account_id, created_at, id) index. */
+async function batchesOf(client: ClientBase, accountId: string, range: HistoryRange): Promise<Batch[]> {
+  const { rows } = await client.query<{ created_at: string; id: string }>(
+    `SELECT created_at::text AS created_at, id FROM (
+       SELECT created_at, id, row_number() OVER (ORDER BY created_at, id) AS n FROM events
+       WHERE account_id = $1 AND created_at >= $2 AND created_at < $3) e
+     WHERE n % $4 = 0 ORDER BY n`,
+    [accountId, utc(range.from), utc(range.to), range.batchSize],
+  );
+  const cuts: EventKey[] = [[utc(new Date(0)), ""], ...rows.map((r): EventKey => [r.created_at, r.id]), [utc(range.to), ""]];
+  return cuts.slice(1).map((upTo, i) => ({ accountId, after: cuts[i], upTo }));
 }
 
 /**
- * Deletes one day's history (`range` with `skipDay`) as `clients.length` equal spans of the day
- * at once, a connection each. The deletes are bound by PostgreSQL's CPU, a core per
- * connection, and the spans share no event, delivery or attempt.
+ * Deletes the events of `range` without a dead letter, a failed endpoint check or a pending
+ * delivery, their deliveries, and those deliveries' attempts outside `skipDay`, in batches of
+ * `batchSize` events that the `clients` take in turn, a batch at a time each. The deletes are
+ * bound by PostgreSQL's CPU, a core a connection, and no two batches share a row.
  */
-export async function deleteDayHistory(clients: ClientBase[], range: HistoryRange): Promise<DeletedHistory> {
-  const pending = await pendingEvents(clients[0], range.to);
-  const span = (range.to.getTime() - range.from.getTime()) / clients.length;
-  const parts = await Promise.all(
-    clients.map((client, i) =>
-      deleteHistory(
-        client,
-        {
-          ...range,
-          from: new Date(range.from.getTime() + i * span),
-          to: i === clients.length - 1 ? range.to : new Date(range.from.getTime() + (i + 1) * span),
-        },
-        pending,
-      ),
-    ),
-  );
-  return parts.reduce(addDeleted, noHistoryDeleted());
+export async function deleteHistory(clients: ClientBase[], range: HistoryRange): Promise<DeletedHistory> {
+  const [first] = clients;
+  const pending = await pendingEvents(first, range.to);
+  const { rows: accounts } = await first.query<{ id: string }>("SELECT id FROM accounts ORDER BY id");
+  const batches: Batch[] = [];
+  for (const { id } of accounts) batches.push(...(await batchesOf(first, id, range)));
+  const skip = range.skipDay ?? { from: new Date(0), to: new Date(0) };
+  const statement = deleteBatch(range.skipDay ? ATTEMPTS_OF_GONE.range : ATTEMPTS_OF_GONE.ids);
+  const deleted = noHistoryDeleted();
+  const takeBatches = async (client: ClientBase) => {
+    for (let batch = batches.shift(); batch; batch = batches.shift()) {
+      const values = [batch.accountId, utc(range.from), utc(range.to), ...batch.after, range.batchSize, utc(skip.from), utc(skip.to), pending, ...batch.upTo];
+      addDeleted(deleted, (await client.query<DeletedHistory>(statement, values)).rows[0]);
+    }
+  };
+  await Promise.all(clients.map(takeBatches));
+  return deleted;
 }

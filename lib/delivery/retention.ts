@@ -14,7 +14,7 @@ import type { ClientBase } from "pg";
 import { config } from "@/lib/config";
 import { sql } from "@/lib/db/client";
 import { attemptPartitions, DAY_MS, dropAttemptPartition, maintainAttemptPartitions, utcDay, withMaintenanceLock, type PartitionMaintenance } from "@/lib/db/partitions";
-import { addDeleted, deleteDayHistory, deleteHistory, noHistoryDeleted, type DeletedHistory } from "@/lib/delivery/history-purge";
+import { addDeleted, deleteHistory, noHistoryDeleted, type DeletedHistory } from "@/lib/delivery/history-purge";
 
 /** The stats rollups (lib/stats/attempt-rollups.ts), purged alike. */
 const ROLLUP_TABLES = ["attempt_rollups", "response_time_rollups"] as const;
@@ -121,11 +121,11 @@ async function purgeWholeDays(client: ClientBase, end: Date, batchSize: number) 
     const dayEnd = new Date(day.getTime() + DAY_MS);
     if (dayEnd > end) break;
     const range = { from: day, to: dayEnd, skipDay: { from: day, to: dayEnd }, batchSize };
-    addDeleted(deleted, await timed("history", () => withMoreClients(client, HISTORY_CONNECTIONS - 1, (clients) => deleteDayHistory(clients, range))));
+    addDeleted(deleted, await timed("history", () => withMoreClients(client, HISTORY_CONNECTIONS - 1, (clients) => deleteHistory(clients, range))));
     dropped.keptAttempts += await timed("drops", () => dropAttemptPartition(client, name));
     dropped.names.push(name);
   }
-  addDeleted(deleted, await timed("history", () => deleteHistory(client, { from: new Date(0), to: end, batchSize })));
+  addDeleted(deleted, await timed("history", () => deleteHistory([client], { from: new Date(0), to: end, batchSize })));
   return { dropped, ...deleted, ms };
 }
 
