@@ -111,16 +111,20 @@ interface Batch {
   upTo: EventKey;
 }
 
-/** The events of one account in `range`, cut into batches of `batchSize` by one read of the (account_id, created_at, id) index. */
+/**
+ * The events of one account in `range`, cut into batches of `batchSize` by one read of the
+ * (account_id, created_at, id) index: every `batchSize`-th event and the last end a batch.
+ */
 async function batchesOf(client: ClientBase, accountId: string, range: HistoryRange): Promise<Batch[]> {
   const { rows } = await client.query<{ created_at: string; id: string }>(
     `SELECT created_at::text AS created_at, id FROM (
-       SELECT created_at, id, row_number() OVER (ORDER BY created_at, id) AS n FROM events
-       WHERE account_id = $1 AND created_at >= $2 AND created_at < $3) e
-     WHERE n % $4 = 0 ORDER BY n`,
+       SELECT created_at, id, row_number() OVER w AS n, lead(id) OVER w IS NULL AS last FROM events
+       WHERE account_id = $1 AND created_at >= $2 AND created_at < $3
+       WINDOW w AS (ORDER BY created_at, id)) e
+     WHERE n % $4 = 0 OR last ORDER BY n`,
     [accountId, utc(range.from), utc(range.to), range.batchSize],
   );
-  const cuts: EventKey[] = [[utc(new Date(0)), ""], ...rows.map((r): EventKey => [r.created_at, r.id]), [utc(range.to), ""]];
+  const cuts: EventKey[] = [[utc(new Date(0)), ""], ...rows.map((r): EventKey => [r.created_at, r.id])];
   return cuts.slice(1).map((upTo, i) => ({ accountId, after: cuts[i], upTo }));
 }
 
@@ -142,9 +146,16 @@ export async function deleteHistory(clients: ClientBase[], range: HistoryRange):
   const takeBatches = async (client: ClientBase) => {
     for (let batch = batches.shift(); batch; batch = batches.shift()) {
       const values = [batch.accountId, utc(range.from), utc(range.to), ...batch.after, range.batchSize, utc(skip.from), utc(skip.to), pending, ...batch.upTo];
-      addDeleted(deleted, (await client.query<DeletedHistory>(statement, values)).rows[0]);
+      try {
+        addDeleted(deleted, (await client.query<DeletedHistory>(statement, values)).rows[0]);
+      } catch (error) {
+        batches.length = 0; // the other connections stop after the batch they are on
+        throw error;
+      }
     }
   };
-  await Promise.all(clients.map(takeBatches));
+  // Settled, not Promise.all: no connection goes back to its pool while it is still deleting.
+  const failed = (await Promise.allSettled(clients.map(takeBatches))).find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
   return deleted;
 }
