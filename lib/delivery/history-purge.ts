@@ -53,9 +53,11 @@ const ATTEMPTS_OF_GONE = {
 // kept while it has a dead letter (every dead delivery but a failed endpoint check has one), a
 // failed endpoint check (a partial index of its own, migration 0016) or a pending delivery
 // ($9, the caller's list: `pendingEvents`). Those are small sets, cheaper to look in than every
-// event's deliveries; the deliveries are then found by event id once, to be deleted. Events go
-// by the row addresses the candidates were read at (a TID scan, not a probe of the primary key
-// an event): events are never updated, so the addresses hold for the statement.
+// event's deliveries. Events go by the row addresses the candidates were read at (a TID scan,
+// not a probe of the primary key an event): events are never updated, so the addresses hold
+// for the statement. Their deliveries are found by one scan of the event_id index for the whole
+// array of ids (`= ANY`: one descent, then leaf by leaf, as a batch's ids are neighbours),
+// not by a probe an event.
 const deleteBatch = (attemptsOfGone: string) => `
   WITH candidates AS (
     SELECT e.id, e.created_at, e.ctid AS row_address FROM events e
@@ -72,7 +74,7 @@ const deleteBatch = (attemptsOfGone: string) => `
         AND NOT EXISTS (SELECT 1 FROM deliveries k WHERE k.event_id = c.id AND k.is_check AND k.status <> 'succeeded')))
     RETURNING e.id
   ), gone_deliveries AS (
-    DELETE FROM deliveries d USING gone_events g WHERE d.event_id = g.id RETURNING d.id, d.replay_of IS NOT NULL AS replay
+    DELETE FROM deliveries d WHERE d.event_id = ANY (ARRAY(SELECT id FROM gone_events)) RETURNING d.id, d.replay_of IS NOT NULL AS replay
   ), gone_attempts AS (
     DELETE FROM attempts a
     WHERE ${attemptsOfGone}
