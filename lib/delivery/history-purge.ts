@@ -49,7 +49,7 @@ const ATTEMPTS_OF_GONE = {
   ids: `a.delivery_id = ANY (ARRAY(SELECT id FROM gone_deliveries))`,
 };
 
-// A batch is the events after one (created_at, id) up to another (`batchesOf`). An event is
+// A batch is the events after one (created_at, id) up to another (`batchCutter`). An event is
 // kept while it has a dead letter (every dead delivery but a failed endpoint check has one), a
 // failed endpoint check (a partial index of its own, migration 0016) or a pending delivery
 // ($9, the caller's list: `pendingEvents`). Those are small sets, cheaper to look in than every
@@ -113,21 +113,46 @@ interface Batch {
   upTo: EventKey;
 }
 
+// The last of the next `batchSize` events of an account after a key: the end of a batch. An
+// index-only read of those events, a millisecond or two.
+const BATCH_END = `
+  SELECT created_at::text AS created_at, id FROM (
+    SELECT created_at, id FROM events
+    WHERE account_id = $1 AND created_at >= $2 AND created_at < $3 AND (created_at, id) > ($4::timestamp, $5::text)
+    ORDER BY created_at, id
+    LIMIT $6
+  ) batch ORDER BY created_at DESC, id DESC LIMIT 1`;
+
 /**
- * The events of one account in `range`, cut into batches of `batchSize` by one read of the
- * (account_id, created_at, id) index: every `batchSize`-th event and the last end a batch.
+ * Hands out the batches of `range`, account after account, to whichever connection asks; a
+ * batch is cut (its end found) when asked for, one cut at a time, so the next batch is cut
+ * while the last one is being deleted. Null once none is left, or once `stop` is called.
  */
-async function batchesOf(client: ClientBase, accountId: string, range: HistoryRange): Promise<Batch[]> {
-  const { rows } = await client.query<{ created_at: string; id: string }>(
-    `SELECT created_at::text AS created_at, id FROM (
-       SELECT created_at, id, row_number() OVER w AS n, lead(id) OVER w IS NULL AS last FROM events
-       WHERE account_id = $1 AND created_at >= $2 AND created_at < $3
-       WINDOW w AS (ORDER BY created_at, id)) e
-     WHERE n % $4 = 0 OR last ORDER BY n`,
-    [accountId, utc(range.from), utc(range.to), range.batchSize],
-  );
-  const cuts: EventKey[] = [[utc(new Date(0)), ""], ...rows.map((r): EventKey => [r.created_at, r.id])];
-  return cuts.slice(1).map((upTo, i) => ({ accountId, after: cuts[i], upTo }));
+function batchCutter(range: HistoryRange, accountIds: string[]) {
+  let account = 0;
+  let after: EventKey = [utc(new Date(0)), ""];
+  let turn: Promise<unknown> = Promise.resolve();
+  const cut = async (client: ClientBase): Promise<Batch | null> => {
+    for (; account < accountIds.length; account++, after = [utc(new Date(0)), ""]) {
+      const values = [accountIds[account], utc(range.from), utc(range.to), ...after, range.batchSize];
+      const [end] = (await client.query<{ created_at: string; id: string }>(BATCH_END, values)).rows;
+      if (!end) continue;
+      const batch = { accountId: accountIds[account], after, upTo: [end.created_at, end.id] as EventKey };
+      after = batch.upTo;
+      return batch;
+    }
+    return null;
+  };
+  return {
+    next(client: ClientBase): Promise<Batch | null> {
+      const batch = turn.then(() => cut(client));
+      turn = batch.catch(() => undefined);
+      return batch;
+    },
+    stop() {
+      account = accountIds.length;
+    },
+  };
 }
 
 /**
@@ -140,20 +165,19 @@ export async function deleteHistory(clients: ClientBase[], range: HistoryRange):
   const [first] = clients;
   const pending = await pendingEvents(first, range.to);
   const { rows: accounts } = await first.query<{ id: string }>("SELECT id FROM accounts ORDER BY id");
-  const batches: Batch[] = [];
-  for (const { id } of accounts) batches.push(...(await batchesOf(first, id, range)));
+  const batches = batchCutter(range, accounts.map((a) => a.id));
   const skip = range.skipDay ?? { from: new Date(0), to: new Date(0) };
   const statement = deleteBatch(range.skipDay ? ATTEMPTS_OF_GONE.range : ATTEMPTS_OF_GONE.ids);
   const deleted = noHistoryDeleted();
   const takeBatches = async (client: ClientBase) => {
-    for (let batch = batches.shift(); batch; batch = batches.shift()) {
-      const values = [batch.accountId, utc(range.from), utc(range.to), ...batch.after, range.batchSize, utc(skip.from), utc(skip.to), pending, ...batch.upTo];
-      try {
+    try {
+      for (let batch = await batches.next(client); batch; batch = await batches.next(client)) {
+        const values = [batch.accountId, utc(range.from), utc(range.to), ...batch.after, range.batchSize, utc(skip.from), utc(skip.to), pending, ...batch.upTo];
         addDeleted(deleted, (await client.query<DeletedHistory>(statement, values)).rows[0]);
-      } catch (error) {
-        batches.length = 0; // the other connections stop after the batch they are on
-        throw error;
       }
+    } catch (error) {
+      batches.stop(); // the other connections stop after the batch they are on
+      throw error;
     }
   };
   // Settled, not Promise.all: no connection goes back to its pool while it is still deleting.
