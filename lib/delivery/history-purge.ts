@@ -90,8 +90,8 @@ const utc = (at: Date) => at.toISOString().replace("T", " ").replace("Z", "");
 
 /**
  * The events with a pending delivery made before `before` (with a day's margin), read through
- * the pending deliveries' partial index. Only a replay adds a pending delivery to an old event, and a
- * replayed event keeps its dead letter, so the list stays true for as long as a purge runs.
+ * the pending deliveries' partial index. Only a replay adds a pending delivery to an old event,
+ * and a replayed event keeps its dead letter, so the list stays true for as long as a purge runs.
  */
 async function pendingEvents(client: ClientBase, before: Date): Promise<string[]> {
   const { rows } = await client.query<{ ids: string[] | null }>(
@@ -104,6 +104,9 @@ async function pendingEvents(client: ClientBase, before: Date): Promise<string[]
 
 /** (created_at, id) of an event; created_at as text, as the column stores it (UTC, no zone). */
 type EventKey = [string, string];
+
+/** Before every event's key. */
+const BEFORE_ALL: EventKey = [utc(new Date(0)), ""];
 
 interface Batch {
   accountId: string;
@@ -130,10 +133,10 @@ const BATCH_END = `
  */
 function batchCutter(range: HistoryRange, accountIds: string[]) {
   let account = 0;
-  let after: EventKey = [utc(new Date(0)), ""];
+  let after = BEFORE_ALL;
   let turn: Promise<unknown> = Promise.resolve();
   const cut = async (client: ClientBase): Promise<Batch | null> => {
-    for (; account < accountIds.length; account++, after = [utc(new Date(0)), ""]) {
+    for (; account < accountIds.length; account++, after = BEFORE_ALL) {
       const values = [accountIds[account], utc(range.from), utc(range.to), ...after, range.batchSize];
       const [end] = (await client.query<{ created_at: string; id: string }>(BATCH_END, values)).rows;
       if (!end) continue;
