@@ -105,13 +105,17 @@ export async function measureEngine(input: EngineInput): Promise<EngineResult> {
   }
 }
 
-/** Counts the statements sent through the shared pool (for `BENCH_COUNT_STATEMENTS=1`). */
+/** Counts the statements sent through the engine's pools (for `BENCH_COUNT_STATEMENTS=1`). */
 async function countStatements() {
-  const { sql } = await import("@/lib/db/client");
-  const pool = sql();
+  const { genericPlanSql, sql } = await import("@/lib/db/client");
   const counts = new Map<string, { n: number; ms: number }>();
-  const original = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
-  (pool as unknown as { query: unknown }).query = async (...args: unknown[]) => {
+  for (const pool of [sql(), genericPlanSql()]) countOn(pool, counts);
+  return counts;
+}
+
+function countOn(pool: object, counts: Map<string, { n: number; ms: number }>) {
+  const original = (pool as { query: (...args: unknown[]) => Promise<unknown> }).query.bind(pool);
+  (pool as { query: unknown }).query = async (...args: unknown[]) => {
     const first = args[0] as string | { name?: string; text: string };
     const key = typeof first === "string" ? first.replace(/\s+/g, " ").trim().slice(0, 60) : (first.name ?? first.text.replace(/\s+/g, " ").trim().slice(0, 60));
     const started = performance.now();
@@ -124,7 +128,6 @@ async function countStatements() {
       counts.set(key, c);
     }
   };
-  return counts;
 }
 
 async function main() {

@@ -11,13 +11,34 @@ export interface PlanNode {
   Plans?: PlanNode[];
 }
 
-/** Runs the statement under EXPLAIN ANALYZE in a transaction that is rolled back, so it changes nothing; its plan. */
-export async function explainAnalyzed(text: string, values: unknown[]): Promise<PlanNode> {
+/** A parameter value as PostgreSQL's text input reads it (scalars and one-dimensional arrays). */
+function textOf(value: unknown): string {
+  if (!Array.isArray(value)) return String(value);
+  const element = (e: unknown) => (e === null ? "NULL" : `"${String(e).replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`);
+  return `{${value.map(element).join(",")}}`;
+}
+
+/**
+ * Runs the statement under EXPLAIN ANALYZE in a transaction that is rolled back, so it changes
+ * nothing; its plan. With `generic`, the plan made without the values (as `plan_cache_mode =
+ * force_generic_plan` gives a prepared statement), run with them.
+ */
+export async function explainAnalyzed(text: string, values: unknown[], { generic = false } = {}): Promise<PlanNode> {
   const client = await sql().connect();
   try {
     await client.query("BEGIN");
-    const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
+    let explained = `EXPLAIN (ANALYZE, FORMAT JSON) ${text}`;
+    if (generic) {
+      // EXECUTE takes no bound parameters: the values go in as literals, typed by the statement.
+      await client.query(`PREPARE explained AS ${text}`);
+      await client.query("SET LOCAL plan_cache_mode = force_generic_plan");
+      const literals = values.map((v) => (v === null || v === undefined ? "NULL" : client.escapeLiteral(textOf(v))));
+      explained = `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE explained(${literals.join(", ")})`;
+      values = [];
+    }
+    const { rows } = await client.query(explained, values);
     await client.query("ROLLBACK");
+    if (generic) await client.query("DEALLOCATE explained");
     return (rows[0]["QUERY PLAN"] as [{ Plan: PlanNode }])[0].Plan;
   } finally {
     client.release();

@@ -6,7 +6,7 @@
 // Columns are stored as `timestamp(3)` in UTC (Prisma's convention); they are read back with
 // `AT TIME ZONE 'UTC'` and written from ISO strings with `::timestamptz AT TIME ZONE 'UTC'`,
 // so no session or machine time zone can shift them.
-import { sql } from "@/lib/db/client";
+import { genericPlanSql, sql } from "@/lib/db/client";
 import { claimSql, leaseFree, leaseOneSql, releaseSql, type ClaimRoom, type LeasedTable } from "@/lib/db/lease";
 
 export interface DueDelivery {
@@ -151,7 +151,7 @@ export function claimStatement(owner: string, limit: number, skipWebhookIds: str
  */
 export async function claimDueDeliveries(owner: string, limit: number, skipWebhookIds: string[] = [], room?: ClaimRoom): Promise<DueDelivery[]> {
   if (limit <= 0) return [];
-  const { rows } = await sql().query<DueDelivery>(claimStatement(owner, limit, skipWebhookIds, room));
+  const { rows } = await genericPlanSql().query<DueDelivery>(claimStatement(owner, limit, skipWebhookIds, room));
   return rows;
 }
 
