@@ -38,16 +38,18 @@ export function batched<I, O>(run: (inputs: I[]) => Promise<O[]>, options: Batch
   function takeBatch(): Waiting<I, O>[] {
     if (!keyOf) return waiting.splice(0, maxBatch);
     const batch: Waiting<I, O>[] = [];
+    const left: Waiting<I, O>[] = [];
     const keys = new Set<string>();
-    for (let i = 0; i < waiting.length && batch.length < maxBatch; ) {
-      const key = keyOf(waiting[i].input);
-      if (keys.has(key)) {
-        i++;
+    for (const w of waiting) {
+      const key = batch.length < maxBatch ? keyOf(w.input) : undefined;
+      if (key === undefined || keys.has(key)) {
+        left.push(w);
         continue;
       }
       keys.add(key);
-      batch.push(...waiting.splice(i, 1));
+      batch.push(w);
     }
+    waiting.splice(0, waiting.length, ...left);
     return batch;
   }
 

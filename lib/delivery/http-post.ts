@@ -36,6 +36,7 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 /** Past the kept part, this much more is read and thrown away so the keep-alive socket can be reused; a bigger body costs a new socket. */
 const DRAIN_LIMIT_BYTES = 1024 * 1024;
 const USER_AGENT = "Hookrelay-Webhook/1.0";
+const USER_AGENT_NAME = /^user-agent$/i;
 /** undici's fast timers (headersTimeout, bodyTimeout) have this resolution (undici lib/util/timers.js). */
 const UNDICI_TIMER_RESOLUTION_MS = 1000;
 
@@ -54,7 +55,7 @@ function pinnedLookup(addresses: string[]): LookupFunction {
 }
 
 function pinnedAgent(hostname: string, addresses: string[]): Agent {
-  const key = `${hostname}|${[...addresses].sort().join(",")}`;
+  const key = `${hostname}|${addresses.length === 1 ? addresses[0] : [...addresses].sort().join(",")}`;
   const cached = agents.get(key);
   if (cached) {
     agents.delete(key); // re-insert: Map order is the LRU order
@@ -260,7 +261,7 @@ export async function postWebhook(input: PostInput): Promise<PostOutcome> {
     if (!resolved.ok) return outcome(resolved.problem.code === "unresolvable" ? "dns" : "ssrf_blocked", resolved.problem.message);
 
     const target = targetOf(input.url);
-    const headers = Object.keys(input.headers).some((h) => h.toLowerCase() === "user-agent") ? input.headers : { "user-agent": USER_AGENT, ...input.headers };
+    const headers = Object.keys(input.headers).some((h) => USER_AGENT_NAME.test(h)) ? input.headers : { "user-agent": USER_AGENT, ...input.headers };
     const left = input.timeoutMs - (performance.now() - started);
     answer = await exchange(
       pinnedAgent(target.hostname, resolved.addresses),

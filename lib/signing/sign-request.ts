@@ -60,7 +60,21 @@ function hmacHex(secret: string, body: string): string {
  * tests verify every signature with the library).
  */
 function standardSignature(secret: string, eventId: string, timestamp: string, body: string): string {
-  return `v1,${createHmac("sha256", secretKeyBytes(secret)).update(`${eventId}.${timestamp}.${body}`, "utf8").digest("base64")}`;
+  return `v1,${createHmac("sha256", standardKey(secret)).update(`${eventId}.${timestamp}.${body}`, "utf8").digest("base64")}`;
+}
+
+// Decoded once per secret: the engine signs with the same few secrets over and over.
+const STANDARD_KEYS_SIZE = 1000;
+const standardKeys = new Map<string, Buffer>();
+
+function standardKey(secret: string): Buffer {
+  let key = standardKeys.get(secret);
+  if (!key) {
+    key = secretKeyBytes(secret);
+    if (standardKeys.size >= STANDARD_KEYS_SIZE) standardKeys.delete(standardKeys.keys().next().value as string);
+    standardKeys.set(secret, key);
+  }
+  return key;
 }
 
 /**

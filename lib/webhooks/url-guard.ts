@@ -21,7 +21,7 @@ export type ResolveResult = { ok: true; addresses: string[] } | { ok: false; pro
 export async function resolveAllowedAddresses(url: string, opts: GuardOptions): Promise<ResolveResult> {
   const known = allowedAddressesWithoutDns(url, opts);
   if (known) return known;
-  const host = hostOf(url);
+  const { host } = parsedUrl(url);
   let addresses: string[];
   try {
     addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
@@ -40,15 +40,33 @@ export async function resolveAllowedAddresses(url: string, opts: GuardOptions): 
  * ~2 % of its CPU.
  */
 export function allowedAddressesWithoutDns(url: string, opts: GuardOptions): ResolveResult | null {
-  const shape = checkUrlShape(url);
-  if (shape) return { ok: false, problem: shape };
-  const host = hostOf(url);
+  const { problem, host } = parsedUrl(url);
+  if (problem) return { ok: false, problem };
   return isIP(host) ? checkAddresses(host, [host], opts) : null;
 }
 
 type GuardOptions = { allowPrivateNetworks: boolean; ipWhitelist?: string[] };
 
-const hostOf = (url: string) => new URL(url).hostname.replace(/^\[(.*)\]$/, "$1");
+/** A URL's shape problem, or its host (an IPv6 address without brackets). */
+interface ParsedUrl {
+  problem: UrlProblem | null;
+  host: string;
+}
+
+// Parsed once per URL: every attempt asks about its webhook's URL, and a few URLs take most attempts.
+const PARSED_URLS_SIZE = 1024;
+const parsedUrls = new Map<string, ParsedUrl>();
+
+function parsedUrl(url: string): ParsedUrl {
+  let parsed = parsedUrls.get(url);
+  if (!parsed) {
+    const problem = checkUrlShape(url);
+    parsed = { problem, host: problem ? "" : new URL(url).hostname.replace(/^\[(.*)\]$/, "$1") };
+    if (parsedUrls.size >= PARSED_URLS_SIZE) parsedUrls.delete(parsedUrls.keys().next().value as string);
+    parsedUrls.set(url, parsed);
+  }
+  return parsed;
+}
 
 function checkAddresses(host: string, addresses: string[], opts: GuardOptions): ResolveResult {
   const whitelist = opts.ipWhitelist ?? [];
