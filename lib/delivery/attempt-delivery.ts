@@ -97,21 +97,20 @@ export function decideNext(due: Pick<DueDelivery, "retryPolicy" | "eventCreatedA
 }
 
 /**
- * Decrypted signing secrets, kept per ciphertexts and overlap state (decrypting per attempt is
- * costly: docs/engine.md, "Hot-path notes"). A rotation writes new ciphertexts: never stale.
+ * Decrypted signing secrets, kept per current ciphertext with the previous one and the overlap
+ * state they were decrypted for (decrypting per attempt is costly: docs/engine.md, "Hot-path
+ * notes"). A rotation writes new ciphertexts: never stale.
  */
 const SECRETS_CACHE_SIZE = 1000;
-const secretsCache = new Map<string, string[]>();
+const secretsCache = new Map<string, { previous: string | null; overlapping: boolean; secrets: string[] }>();
 
 function cachedSigningSecrets(due: DueDelivery, now: Date): string[] {
   const overlapping = due.previousSecretExpiresAt ? due.previousSecretExpiresAt > now : false;
-  const key = `${due.secretCiphertext}|${due.previousSecretCiphertext ?? ""}|${overlapping}`;
-  let secrets = secretsCache.get(key);
-  if (!secrets) {
-    secrets = signingSecrets(due, now);
-    if (secretsCache.size >= SECRETS_CACHE_SIZE) secretsCache.delete(secretsCache.keys().next().value as string);
-    secretsCache.set(key, secrets);
-  }
+  const cached = secretsCache.get(due.secretCiphertext);
+  if (cached && cached.previous === due.previousSecretCiphertext && cached.overlapping === overlapping) return cached.secrets;
+  const secrets = signingSecrets(due, now);
+  if (!cached && secretsCache.size >= SECRETS_CACHE_SIZE) secretsCache.delete(secretsCache.keys().next().value as string);
+  secretsCache.set(due.secretCiphertext, { previous: due.previousSecretCiphertext, overlapping, secrets });
   return secrets;
 }
 

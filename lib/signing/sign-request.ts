@@ -83,7 +83,7 @@ function standardKey(secret: string): Buffer {
  */
 function envelope(fields: Record<string, string>, dataJson: string): string {
   let json = "{";
-  for (const [key, value] of Object.entries(fields)) json += `${JSON.stringify(key)}:${JSON.stringify(value)},`;
+  for (const key in fields) json += `${JSON.stringify(key)}:${JSON.stringify(fields[key])},`;
   return `${json}"data":${dataJson}}`;
 }
 
