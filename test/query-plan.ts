@@ -37,11 +37,10 @@ export async function explainAnalyzed(text: string, values: unknown[], { generic
       values = [];
     }
     const { rows } = await client.query(explained, values);
-    await client.query("ROLLBACK");
-    if (generic) await client.query("DEALLOCATE explained");
     return (rows[0]["QUERY PLAN"] as [{ Plan: PlanNode }])[0].Plan;
   } finally {
-    client.release();
+    await client.query("ROLLBACK").catch(() => {});
+    client.release(generic); // a connection that holds the prepared statement is closed, not pooled
   }
 }
 
