@@ -6,6 +6,7 @@ import { isIP, type LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Agent, util, type Dispatcher } from "undici";
 import { config } from "@/lib/config";
+import { memoizeBounded } from "@/lib/memoize-bounded";
 import { allowedAddressesWithoutDns, resolveAllowedAddresses } from "@/lib/webhooks/url-guard";
 
 export interface PostInput {
@@ -218,19 +219,10 @@ interface Target {
   path: string;
 }
 
-const TARGET_CACHE_SIZE = 1024;
-const targets = new Map<string, Target>();
-
-function targetOf(url: string): Target {
-  let target = targets.get(url);
-  if (!target) {
-    const parsed = new URL(url);
-    target = { hostname: parsed.hostname, origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
-    if (targets.size >= TARGET_CACHE_SIZE) targets.delete(targets.keys().next().value as string);
-    targets.set(url, target);
-  }
-  return target;
-}
+const targetOf = memoizeBounded(1024, (url): Target => {
+  const parsed = new URL(url);
+  return { hostname: parsed.hostname, origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+});
 
 export async function postWebhook(input: PostInput): Promise<PostOutcome> {
   const started = performance.now();

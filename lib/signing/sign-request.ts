@@ -4,6 +4,7 @@
 // and does not check inbound webhooks (lib/inbound does).
 import { createHmac } from "node:crypto";
 import type { SignatureProfile } from "@/lib/signing/profiles";
+import { memoizeBounded } from "@/lib/memoize-bounded";
 import { secretKeyBytes } from "@/lib/signing/secret-key-bytes";
 
 export { secretKeyBytes } from "@/lib/signing/secret-key-bytes";
@@ -64,18 +65,7 @@ function standardSignature(secret: string, eventId: string, timestamp: string, b
 }
 
 // Decoded once per secret: the engine signs with the same few secrets over and over.
-const STANDARD_KEYS_SIZE = 1000;
-const standardKeys = new Map<string, Buffer>();
-
-function standardKey(secret: string): Buffer {
-  let key = standardKeys.get(secret);
-  if (!key) {
-    key = secretKeyBytes(secret);
-    if (standardKeys.size >= STANDARD_KEYS_SIZE) standardKeys.delete(standardKeys.keys().next().value as string);
-    standardKeys.set(secret, key);
-  }
-  return key;
-}
+const standardKey = memoizeBounded(1000, secretKeyBytes);
 
 /**
  * An envelope's JSON: the string `fields` in order, then `"data"` with `dataJson` as it is. The

@@ -4,6 +4,7 @@
 // and use). The URL's shape and the address ranges live in url-shape.ts and ip-ranges.ts.
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
+import { memoizeBounded } from "@/lib/memoize-bounded";
 import { isForbiddenAddress, isInCidrs } from "@/lib/webhooks/ip-ranges";
 import { checkUrlShape, type UrlProblem } from "@/lib/webhooks/url-shape";
 
@@ -54,19 +55,10 @@ interface ParsedUrl {
 }
 
 // Parsed once per URL: every attempt asks about its webhook's URL, and a few URLs take most attempts.
-const PARSED_URLS_SIZE = 1024;
-const parsedUrls = new Map<string, ParsedUrl>();
-
-function parsedUrl(url: string): ParsedUrl {
-  let parsed = parsedUrls.get(url);
-  if (!parsed) {
-    const problem = checkUrlShape(url);
-    parsed = { problem, host: problem ? "" : new URL(url).hostname.replace(/^\[(.*)\]$/, "$1") };
-    if (parsedUrls.size >= PARSED_URLS_SIZE) parsedUrls.delete(parsedUrls.keys().next().value as string);
-    parsedUrls.set(url, parsed);
-  }
-  return parsed;
-}
+const parsedUrl = memoizeBounded(1024, (url): ParsedUrl => {
+  const problem = checkUrlShape(url);
+  return { problem, host: problem ? "" : new URL(url).hostname.replace(/^\[(.*)\]$/, "$1") };
+});
 
 function checkAddresses(host: string, addresses: string[], opts: GuardOptions): ResolveResult {
   const whitelist = opts.ipWhitelist ?? [];
