@@ -8,7 +8,7 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
-import { Client, escapeLiteral } from "pg";
+import { Client } from "pg";
 import { freePort, withDatabase } from "@/lib/db/embedded-postgres";
 import { migrate } from "@/lib/db/migrate";
 import { measureEngine } from "@/bench/engine";
@@ -158,17 +158,7 @@ function planLines(node: PlanNode, depth = 0): string[] {
   return [line, ...(node.Plans ?? []).flatMap((child) => planLines(child, depth + 1))];
 }
 
-/** Rows every scan node read (returned plus dropped), over all loops: the work, without a clock. */
-export function rowsRead(node: PlanNode): number {
-  const own = /Scan/.test(node["Node Type"]) ? (node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0)) * node["Actual Loops"] : 0;
-  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child), 0);
-}
-
 type Query = { text: string; values: unknown[] };
-
-/** A parameter's text form, as node-pg would send it (arrays as array literals). */
-const textOf = (v: unknown): string =>
-  Array.isArray(v) ? `{${v.map((x) => (x === null ? "NULL" : `"${textOf(x).replace(/[\\"]/g, (c) => `\\${c}`)}"`)).join(",")}}` : v instanceof Date ? v.toISOString() : String(v);
 
 /** EXPLAIN ANALYZE of `query` in a rolled-back transaction, as a custom plan (the values known) or the generic one a named statement switches to. */
 async function explain(sql: Client, query: Query, mode: "custom" | "generic") {
@@ -176,11 +166,10 @@ async function explain(sql: Client, query: Query, mode: "custom" | "generic") {
   try {
     await sql.query(`SET LOCAL plan_cache_mode = ${mode === "custom" ? "force_custom_plan" : "force_generic_plan"}`);
     await sql.query(`PREPARE probe AS ${query.text}`);
-    // EXECUTE takes no bind parameters: the values go in as literals, typed by the PREPARE.
+    const { executeWithValues } = await import("@/test/query-plan");
     const fetchedSoFar = async () => Number((await sql.query(`SELECT idx_tup_fetch + seq_tup_read AS n FROM pg_stat_xact_user_tables WHERE relname = 'deliveries'`)).rows[0]?.n ?? 0);
     const before = await fetchedSoFar();
-    const args = query.values.map((v) => (v === null || v === undefined ? "NULL" : escapeLiteral(textOf(v)))).join(", ");
-    const { rows } = await sql.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE probe(${args})`);
+    const { rows } = await sql.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${executeWithValues("probe", query.values)}`);
     const [out] = rows[0]["QUERY PLAN"] as [{ Plan: PlanNode; "Planning Time": number; "Execution Time": number }];
     // Also what functions read (EXPLAIN does not show inside them): this transaction's counters.
     return { plan: out.Plan, ms: out["Execution Time"] + (out["Planning Time"] ?? 0), fetched: (await fetchedSoFar()) - before };
@@ -194,6 +183,7 @@ async function explainProbe(events: number) {
   const { seedWebhooks, seedBacklog } = await import("@/bench/seed");
   const { claimStatement } = await import("@/lib/delivery/due-delivery");
   const { recordAttemptsStatement } = await import("@/lib/delivery/attempt-delivery");
+  const { rowsRead } = await import("@/test/query-plan");
   const dir = await mkdtemp(path.join(tmpdir(), "hookrelay-probe-"));
   const pg = await startProbePostgres(dir);
   try {

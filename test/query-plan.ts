@@ -1,4 +1,5 @@
 // Reading what a statement did from EXPLAIN ANALYZE, for tests that count work instead of timing it.
+import { escapeLiteral } from "pg";
 import { sql } from "@/lib/db/client";
 
 export interface PlanNode {
@@ -11,11 +12,13 @@ export interface PlanNode {
   Plans?: PlanNode[];
 }
 
-/** A parameter value as PostgreSQL's text input reads it (scalars and one-dimensional arrays). */
-function textOf(value: unknown): string {
-  if (!Array.isArray(value)) return String(value);
-  const element = (e: unknown) => (e === null ? "NULL" : `"${String(e).replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`);
-  return `{${value.map(element).join(",")}}`;
+/** A parameter's text form, as node-pg would send it (arrays as array literals). */
+const textOf = (v: unknown): string =>
+  Array.isArray(v) ? `{${v.map((x) => (x === null ? "NULL" : `"${textOf(x).replace(/[\\"]/g, (c) => `\\${c}`)}"`)).join(",")}}` : v instanceof Date ? v.toISOString() : String(v);
+
+/** `EXECUTE name(…)` of a prepared statement with `values` as literals: EXECUTE takes no bound parameters, and the PREPARE types them. */
+export function executeWithValues(name: string, values: unknown[]): string {
+  return `EXECUTE ${name}(${values.map((v) => (v === null || v === undefined ? "NULL" : escapeLiteral(textOf(v)))).join(", ")})`;
 }
 
 /**
@@ -29,11 +32,9 @@ export async function explainAnalyzed(text: string, values: unknown[], { generic
     await client.query("BEGIN");
     let explained = `EXPLAIN (ANALYZE, FORMAT JSON) ${text}`;
     if (generic) {
-      // EXECUTE takes no bound parameters: the values go in as literals, typed by the statement.
       await client.query(`PREPARE explained AS ${text}`);
       await client.query("SET LOCAL plan_cache_mode = force_generic_plan");
-      const literals = values.map((v) => (v === null || v === undefined ? "NULL" : client.escapeLiteral(textOf(v))));
-      explained = `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE explained(${literals.join(", ")})`;
+      explained = `EXPLAIN (ANALYZE, FORMAT JSON) ${executeWithValues("explained", values)}`;
       values = [];
     }
     const { rows } = await client.query(explained, values);
