@@ -198,13 +198,13 @@ async function explainProbe(events: number) {
     const ten = webhookIds.slice(1);
     await seedBacklog(sql, { accountId, webhookIds: ten, events, eventType: "order.created" });
     const { rows: some } = await sql.query(
-      `SELECT d.id, d.webhook_id, d.event_id FROM deliveries d WHERE d.status = 'pending' ORDER BY d.next_attempt_at, d.id LIMIT 200`,
+      `SELECT d.id FROM deliveries d WHERE d.status = 'pending' ORDER BY d.next_attempt_at, d.id LIMIT 200`,
     );
     const now = new Date();
     const record = recordAttemptsStatement(
       some.map((d, i) => ({
         deliveryId: d.id, leaseOwner: null, state: "succeeded" as const, attemptsMade: 1, at: now, nextAttemptAt: null, responseCode: 200, lastError: null,
-        attemptId: `att_probe_${i}`, accountId, webhookId: d.webhook_id, eventId: d.event_id, eventType: "order.created", status: "succeeded" as const,
+        attemptId: `att_probe_${i}`, eventType: "order.created", status: "succeeded" as const,
         responseTimeMs: 3, errorClass: null, errorMessage: null, requestHeaders: "{}", requestBody: null, responseHeaders: null, responseBody: "ok",
         deadLetterId: null, deadReason: null, touchesWebhook: false, failingSince: null, disableReason: null,
       })),

@@ -155,9 +155,6 @@ export async function runAttempt(due: DueDelivery, leaseOwner: string | null = n
     responseCode: outcome.statusCode,
     lastError: outcome.ok ? null : errorMessage,
     attemptId,
-    accountId: due.accountId,
-    webhookId: due.webhookId,
-    eventId: due.eventId,
     eventType: due.eventType,
     status: outcome.ok ? "succeeded" : "failed",
     responseTimeMs: Math.round(outcome.responseTimeMs),
@@ -192,9 +189,6 @@ export interface AttemptRecord {
   responseCode: number | null;
   lastError: string | null;
   attemptId: string;
-  accountId: string;
-  webhookId: string;
-  eventId: string;
   eventType: string;
   status: "succeeded" | "failed";
   responseTimeMs: number;
@@ -224,14 +218,16 @@ const RECORD_BATCH = 200;
 // batch's 71 ms at 200 rows; lib/delivery/record-plan.test.ts).
 const RECORD_ATTEMPTS = `
   WITH input AS (
-    SELECT * FROM unnest(
-      $1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::timestamptz[], $7::int[], $8::text[],
-      $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::int[], $16::text[], $17::text[],
-      $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::boolean[], $25::timestamptz[], $26::text[]
-    ) WITH ORDINALITY AS i(delivery_id, lease_owner, state, attempts, at, next_attempt_at, response_code, last_error,
-                           attempt_id, account_id, webhook_id, event_id, event_type, status, response_time_ms, error_class, error_message,
+    SELECT i.*, to_timestamp(i.at_ms / 1000) AS at, to_timestamp(i.next_attempt_ms / 1000) AS next_attempt_at,
+           to_timestamp(i.failing_since_ms / 1000) AS failing_since
+    FROM unnest(
+      $1::text[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::float8[], $7::int[], $8::text[],
+      $9::text[], $10::text[], $11::text[], $12::int[], $13::text[], $14::text[], $15::text[], $16::text[],
+      $17::text[], $18::text[], $19::text[], $20::text[], $21::boolean[], $22::float8[], $23::text[]
+    ) WITH ORDINALITY AS i(delivery_id, lease_owner, state, attempts, at_ms, next_attempt_ms, response_code, last_error,
+                           attempt_id, event_type, status, response_time_ms, error_class, error_message,
                            request_headers, request_body, response_headers, response_body, dead_id, dead_reason,
-                           touch_webhook, failing_since, disable_reason, ord)
+                           touch_webhook, failing_since_ms, disable_reason, ord)
   ), moved AS (
     UPDATE deliveries d
     SET status = i.state::"DeliveryStatus",
@@ -246,14 +242,14 @@ const RECORD_ATTEMPTS = `
     FROM input i
     WHERE d.id = i.delivery_id AND ${STILL_PENDING}
       AND (i.lease_owner IS NULL OR d.lease_owner = i.lease_owner)
-    RETURNING d.id, d.webhook_id, d.ordering_key, d.status
+    RETURNING d.id, d.account_id, d.webhook_id, d.event_id, d.ordering_key, d.status
   ), next_in_line AS (
     -- A keyed delivery that finished lets the next of its key go: wake the dispatchers for its webhooks now.
     SELECT pg_notify('${WORK_CHANNEL}', CASE WHEN length(names) <= ${MAX_NAMED_BYTES} THEN 'delivery:' || names ELSE 'delivery' END)
     FROM (SELECT string_agg(DISTINCT webhook_id, ',') AS names FROM moved WHERE ordering_key IS NOT NULL AND status <> 'pending') f
     WHERE names IS NOT NULL
   ), kept AS MATERIALIZED (
-    SELECT i.* FROM input i JOIN moved m ON m.id = i.delivery_id
+    SELECT i.*, m.account_id, m.webhook_id, m.event_id FROM input i JOIN moved m ON m.id = i.delivery_id
   ), attempt_rows AS (
     INSERT INTO attempts (id, account_id, delivery_id, webhook_id, event_id, event_type, attempt_number, status, response_code,
                           response_time_ms, error_class, error_message, request_headers, request_body, response_headers, response_body, created_at)
@@ -279,11 +275,12 @@ const RECORD_ATTEMPTS = `
     FROM streak s LEFT JOIN disabling x ON x.webhook_id = s.webhook_id
     WHERE w.id = s.webhook_id
   )${rollUpAttemptsSql("kept")}
-  SELECT delivery_id FROM kept WHERE (SELECT count(*) FROM next_in_line) >= 0`;
+  SELECT i.delivery_id FROM input i
+  WHERE NOT EXISTS (SELECT FROM kept k WHERE k.delivery_id = i.delivery_id) AND (SELECT count(*) FROM next_in_line) >= 0`;
 
-const iso = (date: Date | null) => date?.toISOString() ?? null;
+const epochMs = (date: Date | null) => date?.getTime() ?? null;
 
-/** The recording statement for a batch (its plan is tested: lib/delivery/claim-plan.test.ts). */
+/** The recording statement for a batch (its plan is tested: lib/delivery/record-plan.test.ts). */
 export function recordAttemptsStatement(batch: AttemptRecord[]) {
   const column = <K extends keyof AttemptRecord>(key: K) => batch.map((r) => r[key]);
   return {
@@ -294,14 +291,11 @@ export function recordAttemptsStatement(batch: AttemptRecord[]) {
       column("leaseOwner"),
       column("state"),
       column("attemptsMade"),
-      batch.map((r) => iso(r.at)),
-      batch.map((r) => iso(r.nextAttemptAt)),
+      batch.map((r) => r.at.getTime()),
+      batch.map((r) => epochMs(r.nextAttemptAt)),
       column("responseCode"),
       column("lastError"),
       column("attemptId"),
-      column("accountId"),
-      column("webhookId"),
-      column("eventId"),
       column("eventType"),
       column("status"),
       column("responseTimeMs"),
@@ -314,12 +308,13 @@ export function recordAttemptsStatement(batch: AttemptRecord[]) {
       column("deadLetterId"),
       column("deadReason"),
       column("touchesWebhook"),
-      batch.map((r) => iso(r.failingSince)),
+      batch.map((r) => epochMs(r.failingSince)),
       column("disableReason"),
     ],
   };
 }
 
+/** Writes the batch; the deliveries whose attempt did not count (their lease was lost: usually none). */
 async function writeRecords(batch: AttemptRecord[]): Promise<Set<string>> {
   const { rows } = await sql().query<{ delivery_id: string }>(recordAttemptsStatement(batch));
   return new Set(rows.map((r) => r.delivery_id));
@@ -345,8 +340,8 @@ const RECORD_RETRY_MS = 10_000;
 /** Records one attempt with the next batch; resolves to whether it counted (the caller still held the delivery). */
 const recordAttempt = batched(
   async (batch: AttemptRecord[]) => {
-    const moved = await writeRecords(batch);
-    return batch.map((record) => moved.has(record.deliveryId));
+    const lost = await writeRecords(batch);
+    return batch.map((record) => !lost.has(record.deliveryId));
   },
   // A delivery appears at most once per statement (an UPDATE touches a row once).
   { maxBatch: RECORD_BATCH, minIntervalMs: RECORD_INTERVAL_MS, keyOf: (record) => record.deliveryId },

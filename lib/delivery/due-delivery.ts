@@ -1,4 +1,5 @@
-// Loading deliveries for an attempt, with their webhook and event in one round trip. Raw SQL
+// Loading deliveries for an attempt, with their event, in one round trip; their webhook's
+// settings come from lib/delivery/webhook-settings.ts, read once per version of the webhook. Raw SQL
 // on the shared pool (lib/db/client.ts `sql()`): the claim must be one `UPDATE … FOR UPDATE
 // SKIP LOCKED` statement so that concurrent dispatchers (threads or machines) never take the
 // same row, and these are the hot path, where Prisma's per-query overhead would dominate.
@@ -8,8 +9,10 @@
 // so no session or machine time zone can shift them.
 import { genericPlanSql, sql } from "@/lib/db/client";
 import { claimSql, leaseFree, leaseOneSql, releaseSql, type ClaimRoom, type LeasedTable } from "@/lib/db/lease";
+import { WEBHOOK_SETTINGS_COLUMNS, WEBHOOK_VERSION, webhookSettings, type WebhookSettings } from "@/lib/delivery/webhook-settings";
 
-export interface DueDelivery {
+/** A delivery as an attempt needs it: its own columns, its event's and its webhook's settings. */
+export interface DueDelivery extends WebhookSettings {
   id: string;
   accountId: string;
   attempts: number;
@@ -20,31 +23,19 @@ export interface DueDelivery {
   /** The event's data as stored: JSON text. */
   eventDataJson: string;
   eventCreatedAt: Date;
-  url: string;
-  isActive: boolean;
-  signatureProfile: string;
-  retryPolicy: unknown;
-  timeoutMs: number;
-  ipWhitelist: string[];
-  headers: Record<string, string>;
-  rateLimitPerHour: number | null;
-  debugMode: boolean;
-  secretCiphertext: string;
-  previousSecretCiphertext: string | null;
-  previousSecretExpiresAt: Date | null;
-  failingSince: Date | null;
   /** The dead delivery this one replays (the `webhook-replay` header), or null. */
   replayOf: string | null;
 }
 
-const columns = `
+type ClaimedRow = Omit<DueDelivery, keyof WebhookSettings> & { webhookVersion: string };
+
+/** A delivery's own columns and its event's, over `d` and `e`. */
+const DELIVERY_COLUMNS = `
   d.id, d.account_id AS "accountId", d.attempts, d.webhook_id AS "webhookId", d.event_id AS "eventId",
   COALESCE(e.external_id, e.id) AS "publicEventId", e.type AS "eventType", e.data::text AS "eventDataJson",
-  e.created_at AT TIME ZONE 'UTC' AS "eventCreatedAt", w.url, w.is_active AS "isActive", w.signature_profile AS "signatureProfile",
-  w.retry_policy AS "retryPolicy", w.timeout_ms AS "timeoutMs", w.ip_whitelist AS "ipWhitelist", w.headers,
-  w.rate_limit_per_hour AS "rateLimitPerHour", w.debug_mode AS "debugMode", w.secret_ciphertext AS "secretCiphertext",
-  w.previous_secret_ciphertext AS "previousSecretCiphertext", w.previous_secret_expires_at AT TIME ZONE 'UTC' AS "previousSecretExpiresAt",
-  w.failing_since AT TIME ZONE 'UTC' AS "failingSince", d.replay_of AS "replayOf"`;
+  e.created_at AT TIME ZONE 'UTC' AS "eventCreatedAt", d.replay_of AS "replayOf"`;
+
+const columns = `${DELIVERY_COLUMNS}, ${WEBHOOK_SETTINGS_COLUMNS}`;
 
 /**
  * "Still pending", for statements that find their deliveries by id: the cast keeps the partial
@@ -93,7 +84,7 @@ const DELIVERIES: LeasedTable = {
 // no further back than $9 ms when set); only the rows picked ($8 first, then oldest) are locked.
 // Why each piece is there, with the figures: docs/engine.md, "The claim".
 const CLAIM = claimSql(
-  DELIVERIES,
+  { ...DELIVERIES, columns: `${DELIVERY_COLUMNS}, ${WEBHOOK_VERSION} AS "webhookVersion"` },
   `candidates AS (
     (SELECT d.id, d.webhook_id, d.next_attempt_at
      FROM deliveries d
@@ -151,8 +142,51 @@ export function claimStatement(owner: string, limit: number, skipWebhookIds: str
  */
 export async function claimDueDeliveries(owner: string, limit: number, skipWebhookIds: string[] = [], room?: ClaimRoom): Promise<DueDelivery[]> {
   if (limit <= 0) return [];
-  const { rows } = await genericPlanSql().query<DueDelivery>(claimStatement(owner, limit, skipWebhookIds, room));
-  return rows;
+  const { rows } = await genericPlanSql().query<ClaimedRow>(claimStatement(owner, limit, skipWebhookIds, room));
+  return withSettings(rows);
+}
+
+/** Claimed rows with their webhook's settings (read only for a webhook not cached at the row's version). */
+async function withSettings(rows: ClaimedRow[]): Promise<DueDelivery[]> {
+  const versions = new Map<string, string>();
+  for (const row of rows) versions.set(row.webhookId, row.webhookVersion);
+  const settings = await webhookSettings(versions);
+  const due: DueDelivery[] = [];
+  for (const row of rows) {
+    const webhook = settings.get(row.webhookId);
+    // A webhook deleted since the claim took its deliveries with it.
+    if (webhook) due.push(dueDelivery(row, webhook));
+  }
+  return due;
+}
+
+// Written out field by field: every DueDelivery gets the same shape, which a spread does not promise.
+function dueDelivery(row: ClaimedRow, w: WebhookSettings): DueDelivery {
+  return {
+    id: row.id,
+    accountId: row.accountId,
+    attempts: row.attempts,
+    webhookId: row.webhookId,
+    eventId: row.eventId,
+    publicEventId: row.publicEventId,
+    eventType: row.eventType,
+    eventDataJson: row.eventDataJson,
+    eventCreatedAt: row.eventCreatedAt,
+    replayOf: row.replayOf,
+    url: w.url,
+    isActive: w.isActive,
+    signatureProfile: w.signatureProfile,
+    retryPolicy: w.retryPolicy,
+    timeoutMs: w.timeoutMs,
+    ipWhitelist: w.ipWhitelist,
+    headers: w.headers,
+    rateLimitPerHour: w.rateLimitPerHour,
+    debugMode: w.debugMode,
+    secretCiphertext: w.secretCiphertext,
+    previousSecretCiphertext: w.previousSecretCiphertext,
+    previousSecretExpiresAt: w.previousSecretExpiresAt,
+    failingSince: w.failingSince,
+  };
 }
 
 const LEASE_ONE = leaseOneSql(DELIVERIES, "$1", "$2");

@@ -46,9 +46,6 @@ function succeeded(i: number): AttemptRecord {
     responseCode: 200,
     lastError: null,
     attemptId: `att_record_${i}`,
-    accountId: "acct_record",
-    webhookId: "wh_record",
-    eventId: `evt_record_${i}`,
     eventType: "order.created",
     status: "succeeded",
     responseTimeMs: 5,
@@ -70,7 +67,7 @@ describe("the attempt-recording statement", () => {
   it(`reads a batch of ${BATCH} a few times over, not once per delivery`, async () => {
     const { text, values } = recordAttemptsStatement(Array.from({ length: BATCH }, (_, i) => succeeded(i + 1)));
     const plan = await explainAnalyzed(text, values);
-    expect(plan["Actual Rows"]).toBe(BATCH);
+    expect(plan["Actual Rows"]).toBe(0); // it names the deliveries it could not move: none here
     // The input, the deliveries and the kept rows are each read a handful of times; the
     // plan that scanned the input once per delivery read 40 000 rows.
     expect(rowsReturned(plan)).toBeLessThanOrEqual(BATCH * 20);
