@@ -146,7 +146,11 @@ export async function claimDueDeliveries(owner: string, limit: number, skipWebho
   return withSettings(rows);
 }
 
-/** Claimed rows with their webhook's settings (read only for a webhook not cached at the row's version). */
+/**
+ * Claimed rows with their webhook's settings (read only for a webhook not cached at the row's
+ * version). Should that read fail, the rows stay leased until their leases run out, as when a
+ * dispatcher dies after a claim.
+ */
 async function withSettings(rows: ClaimedRow[]): Promise<DueDelivery[]> {
   const versions = new Map<string, string>();
   for (const row of rows) versions.set(row.webhookId, row.webhookVersion);
