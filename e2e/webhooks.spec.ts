@@ -163,7 +163,8 @@ test("the charts draw the attempts, and the window toggle switches", async () =>
 
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(page.getByRole("button", { name: "Send Test" })).toBeVisible();
-  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  // The charts take the new width when their ResizeObserver fires, a moment after the resize: poll.
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
   await shot(page, "webhook-detail-mobile");
   await page.setViewportSize({ width: 1280, height: 860 });
 });
