@@ -64,3 +64,17 @@ it("reads an unchanged webhook's settings once, however many claims name it", as
     reads.mockRestore();
   }
 });
+
+it("leaves out a webhook deleted after a claim named it at a newer version, rather than answer with its cached settings", async () => {
+  const created = await api.post("/api/webhooks", { url: first.url, events: ["order.cancelled"] }, { key });
+  const { id } = created.body.data;
+  const claimed = await publishAndClaim(id, "order.cancelled");
+  expect(claimed.url).toBe(first.url);
+
+  // Changed (a claim sees the new version), then deleted before the settings are read.
+  await sql().query(`UPDATE webhooks SET failing_since = now() WHERE id = $1`, [id]);
+  const { rows } = await sql().query<{ version: string }>(`SELECT xmin::text AS version FROM webhooks WHERE id = $1`, [id]);
+  expect((await api.delete(`/api/webhooks/${id}`, { key })).status).toBe(204);
+
+  expect((await webhookSettings(new Map([[id, rows[0].version]]))).has(id)).toBe(false);
+});

@@ -40,8 +40,10 @@ async function readSettings(ids: string[]): Promise<void> {
     text: `SELECT w.id, ${WEBHOOK_VERSION} AS version, ${WEBHOOK_SETTINGS_COLUMNS} FROM webhooks w WHERE w.id = ANY($1::text[])`,
     values: [ids],
   });
+  // A webhook asked for and not found was deleted: its older settings must not answer for it.
+  for (const id of ids) cache.delete(id);
   for (const { id, version, ...settings } of rows) {
-    if (!cache.delete(id) && cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     cache.set(id, { version, settings });
   }
 }
