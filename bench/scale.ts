@@ -154,10 +154,36 @@ async function rollUpDay(sql: Client, dayStart: Date, spanS: number, webhookIds:
 }
 
 /**
+ * The stats rollups of the last ROLLUP_DAYS days, written once the app's engine has made its
+ * first daily purge (FIRST_PURGE_DELAY_MS after start). That purge keeps all history (the app
+ * runs with a retention that never purges) but takes the rollups older than 8 days, so rollups
+ * written before it would leave the measured purge without the oldest day's. Written under the
+ * maintenance lock, which that purge holds while it runs.
+ */
+async function rollUpAfterTheAppsFirstPurge(ctx: ScenarioContext, sql: Client, dayStart: (day: number) => Date, spanS: number, webhookIds: string[]) {
+  const { FIRST_PURGE_DELAY_MS } = await import("@/lib/engine/engine");
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const wait = ctx.app.readyAt + FIRST_PURGE_DELAY_MS + 30_000 - Date.now();
+  if (wait > 0) {
+    ctx.progress.update(`waiting ${Math.ceil(wait / 1000)} s for the app's first purge`);
+    await sleep(wait);
+  }
+  ctx.progress.update("stats rollups");
+  for (;;) {
+    const rolledUp = await withMaintenanceLock(sql, async () => {
+      for (let d = DAYS - ROLLUP_DAYS; d < DAYS; d++) await rollUpDay(sql, dayStart(d), spanS, webhookIds);
+      return true;
+    });
+    if (rolledUp) return;
+    await sleep(1000);
+  }
+}
+
+/**
  * 31 days of history up to now (24 h chunks; each row lands in its UTC day's partition), written the way the history scenario writes (bench/seed.ts:
  * own connection, foreign-key triggers off, no WAL flush waits, the app's indexes present),
- * the day partitions made first as an instance running those days would have; then VACUUM
- * ANALYZE, as autovacuum would.
+ * the day partitions made first as an instance running those days would have; then the stats
+ * rollups of the last 9 days; then VACUUM ANALYZE, as autovacuum would.
  */
 async function seedScale(ctx: ScenarioContext, sizes: ScaleSizes, webhookIds: string[]) {
   const events = Math.max(1, Math.round(sizes.attemptsPerDay / 4));
@@ -177,11 +203,11 @@ async function seedScale(ctx: ScenarioContext, sizes: ScaleSizes, webhookIds: st
     for (let d = 0; d < DAYS; d++) {
       const dayStart = new Date(start + d * spanS * 1000);
       await seedDay(sql, tag, d, dayStart, spanS, events, webhookIds, ctx.accountId);
-      if (d >= DAYS - ROLLUP_DAYS) await rollUpDay(sql, dayStart, spanS, webhookIds);
       const done = (d + 1) * events * 4;
       ctx.progress.update(`stored ${done} attempts (${d + 1}/${DAYS} days), ${Math.round(done / ((performance.now() - started) / 1000))}/s`);
     }
     const seedS = (performance.now() - started) / 1000;
+    await rollUpAfterTheAppsFirstPurge(ctx, sql, (d) => new Date(start + d * spanS * 1000), spanS, webhookIds);
     await sql.query("SET session_replication_role = DEFAULT").catch(() => {});
     ctx.progress.update("VACUUM ANALYZE");
     const vacuumStarted = performance.now();
@@ -244,6 +270,7 @@ async function measurePurge(ctx: ScenarioContext) {
     const result = await purgeOldHistory(cutoff);
     const ms = performance.now() - started;
     if (result.dropped.names.length !== 1) throw new Error(`expected one day due at ${cutoff.toISOString()}, purged ${JSON.stringify(result.dropped)}`);
+    if (result.rollups === 0) throw new Error("expected the oldest day's stats rollups to be purged too, purged none");
     return { ms, result };
   } finally {
     await disconnectDb();
