@@ -306,6 +306,8 @@ describe("purgeOldHistory", () => {
     const result = await purgeOldHistory(retentionCutoff());
     expect(result.dropped.names).toContain(attemptPartitionName(lastDay));
     expect(result.dropped.names).not.toContain(attemptPartitionName(nextDay));
+    // Row by row: the retry and the replay's attempt; the day's own went with its partition.
+    expect(result.attempts).toBe(2);
     for (const gone of [lateD.attemptId, retry, replayedD.attemptId, replayAttempt]) expect(await exists.attempt(gone), gone).toBe(false);
     for (const gone of [lateD.deliveryId, replayedD.deliveryId, replay.id]) expect(await exists.delivery(gone), gone).toBe(false);
     expect(await exists.event(late.id)).toBe(false);
