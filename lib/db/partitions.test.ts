@@ -116,6 +116,21 @@ describe("attempt partitions", () => {
     expect(await db().$queryRaw`SELECT 1 FROM attempts_purge_staging`).toEqual([]);
   });
 
+  it("drops a day a crash left detached between its detach and its drop, and no other table", async () => {
+    const day = attemptPartitionName(daysFromToday(-50));
+    const client = await connected();
+    try {
+      await client.query(`CREATE TABLE "${day}" (LIKE attempts)`);
+      await client.query(`CREATE TABLE attempts_p2026_notes (note text)`);
+    } finally {
+      await client.end();
+    }
+    expect(await prepareAttemptPartitions(config().databaseUrl!)).not.toBeNull();
+    const left = await db().$queryRaw<{ day: string | null; other: string | null }[]>`SELECT to_regclass(${day})::text AS day, to_regclass('attempts_p2026_notes')::text AS other`;
+    expect(left).toEqual([{ day: null, other: "attempts_p2026_notes" }]);
+    await db().$executeRaw`DROP TABLE attempts_p2026_notes`;
+  });
+
   it("lets a query over one hour read only that day's partition", async () => {
     const from = new Date(today().getTime() + 12 * 3600 * 1000);
     const plan = await db().$queryRawUnsafe<{ "QUERY PLAN": string }[]>(

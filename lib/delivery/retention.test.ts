@@ -234,6 +234,8 @@ describe("purgeOldHistory", () => {
     expect(result.dropped.names).toContain(day);
     expect(result.dropped.keptAttempts).toBe(toKeep);
     expect((await onOwnConnection(attemptPartitions)).map((p) => p.name)).not.toContain(day);
+    // Detached and dropped: no table of that day is left.
+    expect(await db().$queryRaw`SELECT to_regclass(${day})::text AS t`).toEqual([{ t: null }]);
     // Today's partition and the week ahead stay.
     expect((await onOwnConnection(attemptPartitions)).map((p) => p.name)).toContain(attemptPartitionName(utcDay(new Date())));
 
