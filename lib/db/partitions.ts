@@ -152,9 +152,9 @@ export interface MaintenanceOptions {
 
 /**
  * Creates the day partitions from today to `daysAhead` days ahead, after finishing what a crash
- * left of a drop (a day detached, attempts set aside). Dropping old days is the purge's (lib/delivery/retention.ts, with
- * `dropAttemptPartition`). The caller holds the maintenance lock (`withMaintenanceLock`) and
- * `client` for the duration.
+ * left of a drop (a day detached, attempts set aside). Dropping old days is the purge's
+ * (lib/delivery/retention.ts, with `dropAttemptPartition`). The caller holds the maintenance
+ * lock (`withMaintenanceLock`) and `client` for the duration.
  */
 export async function maintainAttemptPartitions(client: ClientBase, { now = new Date(), daysAhead = PARTITION_DAYS_AHEAD }: MaintenanceOptions = {}) {
   await dropDetachedDays(client);
