@@ -21,8 +21,6 @@ export interface RunningApp {
   baseUrl: string;
   /** The server process (node running scripts/start.mjs). */
   pid: number;
-  /** When it said it was ready (epoch ms): its engine's timers count from about then. */
-  readyAt: number;
   http: Pool;
   /** GET/POST JSON with the bench's API key. */
   call<T = unknown>(method: string, pathName: string, body?: unknown): Promise<{ status: number; body: T }>;
@@ -119,7 +117,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     }
   }
   const { child } = started;
-  const readyAt = Date.now();
   const serverPid = await serverProcess(child.pid!);
   let peakRssMb = 0;
   const sample = async () => {
@@ -134,7 +131,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   return {
     baseUrl,
     pid: serverPid,
-    readyAt,
     http,
     async call<T>(method: string, pathName: string, body?: unknown) {
       const response = await http.request({ method: method as "GET", path: pathName, headers, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -154,71 +154,38 @@ async function rollUpDay(sql: Client, dayStart: Date, spanS: number, webhookIds:
 }
 
 /**
- * The stats rollups of the last ROLLUP_DAYS days, written once the app's engine has made its
- * first daily purge (FIRST_PURGE_DELAY_MS after start). That purge keeps all history (the app
- * runs with a retention that never purges) but takes the rollups older than 8 days, so rollups
- * written before it would leave the measured purge without the oldest day's. Written under the
- * maintenance lock, which that purge holds while it runs.
- */
-async function rollUpAfterTheAppsFirstPurge(ctx: ScenarioContext, sql: Client, dayStart: (day: number) => Date, spanS: number, webhookIds: string[]) {
-  const { FIRST_PURGE_DELAY_MS } = await import("@/lib/engine/engine");
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const wait = ctx.app.readyAt + FIRST_PURGE_DELAY_MS + 30_000 - Date.now();
-  if (wait > 0) {
-    ctx.progress.update(`waiting ${Math.ceil(wait / 1000)} s for the app's first purge`);
-    await sleep(wait);
-  }
-  ctx.progress.update("stats rollups");
-  for (;;) {
-    const rolledUp = await withMaintenanceLock(sql, async () => {
-      for (let d = DAYS - ROLLUP_DAYS; d < DAYS; d++) await rollUpDay(sql, dayStart(d), spanS, webhookIds);
-      return true;
-    });
-    if (rolledUp) return;
-    await sleep(1000);
-  }
-}
-
-/**
  * 31 days of history up to now (24 h chunks; each row lands in its UTC day's partition), written the way the history scenario writes (bench/seed.ts:
  * own connection, foreign-key triggers off, no WAL flush waits, the app's indexes present),
- * the day partitions made first as an instance running those days would have; then the stats
- * rollups of the last 9 days; then VACUUM ANALYZE, as autovacuum would.
+ * the day partitions made first as an instance running those days would have; then VACUUM
+ * ANALYZE, as autovacuum would. On `sql`, which holds the partition maintenance lock.
  */
-async function seedScale(ctx: ScenarioContext, sizes: ScaleSizes, webhookIds: string[]) {
+async function seedScale(ctx: ScenarioContext, sizes: ScaleSizes, webhookIds: string[], sql: Client) {
   const events = Math.max(1, Math.round(sizes.attemptsPerDay / 4));
   // Continuous from the UTC midnight 31 days back up to now, in 31 equal chunks (each a little
   // over a day): the purge, run as at today's midnight, has exactly the oldest UTC day to drop.
   const start = utcMidnight() - DAYS * DAY_MS;
   const spanS = (Date.now() - start) / 1000 / DAYS;
-  const sql = new Client({ connectionString: ctx.databaseUrl });
-  await sql.connect();
-  try {
-    await sql.query("SET synchronous_commit = off");
-    await sql.query("SET session_replication_role = replica").catch(() => {});
-    const made = await withMaintenanceLock(sql, () => maintainAttemptPartitions(sql, { now: new Date(start), daysAhead: DAYS + 1 }));
-    if (!made) throw new Error("the partition maintenance lock was held: cannot make the history's day partitions");
-    const tag = runTag();
-    const started = performance.now();
-    for (let d = 0; d < DAYS; d++) {
-      const dayStart = new Date(start + d * spanS * 1000);
-      await seedDay(sql, tag, d, dayStart, spanS, events, webhookIds, ctx.accountId);
-      const done = (d + 1) * events * 4;
-      ctx.progress.update(`stored ${done} attempts (${d + 1}/${DAYS} days), ${Math.round(done / ((performance.now() - started) / 1000))}/s`);
-    }
-    const seedS = (performance.now() - started) / 1000;
-    await rollUpAfterTheAppsFirstPurge(ctx, sql, (d) => new Date(start + d * spanS * 1000), spanS, webhookIds);
-    await sql.query("SET session_replication_role = DEFAULT").catch(() => {});
-    ctx.progress.update("VACUUM ANALYZE");
-    const vacuumStarted = performance.now();
-    for (const table of ["events", "deliveries", "attempts", "attempt_rollups", "response_time_rollups"]) await sql.query(`VACUUM ANALYZE ${table}`);
-    const vacuumS = (performance.now() - vacuumStarted) / 1000;
-    ctx.progress.update("CHECKPOINT, autovacuum idle");
-    const settleS = await settle(sql);
-    return { events: events * DAYS, deliveries: events * 2 * DAYS, attempts: events * 4 * DAYS, seedS, vacuumS, settleS };
-  } finally {
-    await sql.end();
+  await sql.query("SET synchronous_commit = off");
+  await sql.query("SET session_replication_role = replica").catch(() => {});
+  await maintainAttemptPartitions(sql, { now: new Date(start), daysAhead: DAYS + 1 });
+  const tag = runTag();
+  const started = performance.now();
+  for (let d = 0; d < DAYS; d++) {
+    const dayStart = new Date(start + d * spanS * 1000);
+    await seedDay(sql, tag, d, dayStart, spanS, events, webhookIds, ctx.accountId);
+    if (d >= DAYS - ROLLUP_DAYS) await rollUpDay(sql, dayStart, spanS, webhookIds);
+    const done = (d + 1) * events * 4;
+    ctx.progress.update(`stored ${done} attempts (${d + 1}/${DAYS} days), ${Math.round(done / ((performance.now() - started) / 1000))}/s`);
   }
+  const seedS = (performance.now() - started) / 1000;
+  await sql.query("SET session_replication_role = DEFAULT").catch(() => {});
+  ctx.progress.update("VACUUM ANALYZE");
+  const vacuumStarted = performance.now();
+  for (const table of ["events", "deliveries", "attempts", "attempt_rollups", "response_time_rollups"]) await sql.query(`VACUUM ANALYZE ${table}`);
+  const vacuumS = (performance.now() - vacuumStarted) / 1000;
+  ctx.progress.update("CHECKPOINT, autovacuum idle");
+  const settleS = await settle(sql);
+  return { events: events * DAYS, deliveries: events * 2 * DAYS, attempts: events * 4 * DAYS, seedS, vacuumS, settleS };
 }
 
 /**
@@ -283,6 +250,26 @@ async function measurePurge(ctx: ScenarioContext) {
 /** Rows stored in the whole database before the purge: the history and what the measurements published. */
 const count = async (ctx: ScenarioContext, table: string) => Number((await ctx.sql.query(`SELECT count(*)::bigint AS n FROM ${table}`)).rows[0].n);
 
+/**
+ * Runs `work` on a connection that holds the partition maintenance lock (lib/db/partitions.ts),
+ * taken once the app is not using it. The app's own daily purge, first 5 minutes after its
+ * start, skips its run while the lock is held, so it cannot take the seeded stats rollups older
+ * than 8 days (whatever `RETENTION_DAYS` is) before the measured purge does.
+ */
+async function holdingMaintenanceLock<T>(ctx: ScenarioContext, work: (sql: Client) => Promise<T>): Promise<T> {
+  const sql = new Client({ connectionString: ctx.databaseUrl });
+  await sql.connect();
+  try {
+    for (;;) {
+      const done = await withMaintenanceLock(sql, async () => ({ value: await work(sql) }));
+      if (done) return done.value;
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // the app's purge is running
+    }
+  } finally {
+    await sql.end();
+  }
+}
+
 /** The whole scenario: measured on empty tables, then seeded, measured again, then the purge. */
 export async function measureScale(ctx: ScenarioContext, sizes: ScaleSizes): Promise<ScaleResult> {
   // Warm-up, unmeasured: right after start the engine's code is cold (the first backlog of a
@@ -292,15 +279,18 @@ export async function measureScale(ctx: ScenarioContext, sizes: ScaleSizes): Pro
   ctx.progress.update("empty tables: throughput and latency");
   const empty = await measureLoad(ctx, sizes);
   const webhookIds = await createHistoryWebhooks(ctx);
-  const seeded = await seedScale(ctx, sizes, webhookIds);
-  ctx.progress.update("full tables: throughput and latency");
-  const full = await measureLoad(ctx, sizes);
-  ctx.progress.update("logs, stats, event list");
-  const logs = await medianMs(ctx, `/api/webhooks/${webhookIds[0]}/logs`);
-  const stats = await medianMs(ctx, `/api/webhooks/${webhookIds[0]}/stats?window=7d`);
-  const eventsList = await medianMs(ctx, `/api/events`);
-  const sizeBefore = await dbSizeMb(ctx);
-  const stored = { attempts: await count(ctx, "attempts"), deliveries: await count(ctx, "deliveries"), events: await count(ctx, "events") };
+  const { seeded, full, logs, stats, eventsList, sizeBefore, stored } = await holdingMaintenanceLock(ctx, async (sql) => {
+    const seeded = await seedScale(ctx, sizes, webhookIds, sql);
+    ctx.progress.update("full tables: throughput and latency");
+    const full = await measureLoad(ctx, sizes);
+    ctx.progress.update("logs, stats, event list");
+    const logs = await medianMs(ctx, `/api/webhooks/${webhookIds[0]}/logs`);
+    const stats = await medianMs(ctx, `/api/webhooks/${webhookIds[0]}/stats?window=7d`);
+    const eventsList = await medianMs(ctx, `/api/events`);
+    const sizeBefore = await dbSizeMb(ctx);
+    const stored = { attempts: await count(ctx, "attempts"), deliveries: await count(ctx, "deliveries"), events: await count(ctx, "events") };
+    return { seeded, full, logs, stats, eventsList, sizeBefore, stored };
+  });
   ctx.progress.update("purging the oldest day");
   const purge = await measurePurge(ctx);
   const sizeAfter = await dbSizeMb(ctx);

@@ -16,7 +16,7 @@ export interface RunningEngine {
 
 const DAY_MS = 24 * 3600 * 1000;
 /** The embedded engine's first purge runs this long after start, out of the way of start-up. */
-export const FIRST_PURGE_DELAY_MS = 5 * 60 * 1000;
+const FIRST_PURGE_DELAY_MS = 5 * 60 * 1000;
 
 export async function startDeliveryEngine(): Promise<RunningEngine> {
   if (config().deliveryEngine !== "embedded") return { stop: async () => {} };
