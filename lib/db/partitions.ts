@@ -95,8 +95,13 @@ export async function dropAttemptPartition(client: ClientBase, name: string): Pr
     );
     await client.query(`ALTER TABLE attempts DETACH PARTITION "${name}"`);
   });
-  await inTransaction(client, () => client.query(`DROP TABLE IF EXISTS "${name}"`));
+  await dropDetachedDay(client, name);
   return returnKeptAttempts(client);
+}
+
+/** Drops a day taken out of `attempts`; its own transaction takes no lock on `attempts`. */
+async function dropDetachedDay(client: ClientBase, name: string): Promise<void> {
+  await inTransaction(client, () => client.query(`DROP TABLE IF EXISTS "${name}"`));
 }
 
 /** Drops the days a crash left detached (`dropAttemptPartition`): day tables that are no partition. */
@@ -105,7 +110,7 @@ async function dropDetachedDays(client: ClientBase): Promise<void> {
     `SELECT c.relname::text AS name FROM pg_class c
      WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND NOT c.relispartition AND c.relname ~ '^attempts_p[0-9]{8}$'`,
   );
-  for (const { name } of rows) await inTransaction(client, () => client.query(`DROP TABLE IF EXISTS "${name}"`));
+  for (const { name } of rows) await dropDetachedDay(client, name);
 }
 
 /**
