@@ -108,9 +108,9 @@ async function dropDetachedDay(client: ClientBase, name: string): Promise<void> 
 async function dropDetachedDays(client: ClientBase): Promise<void> {
   const { rows } = await client.query<{ name: string }>(
     `SELECT c.relname::text AS name FROM pg_class c
-     WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND NOT c.relispartition AND c.relname ~ '^attempts_p[0-9]{8}$'`,
+     WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND NOT c.relispartition AND c.relname LIKE 'attempts_p%'`,
   );
-  for (const { name } of rows) await dropDetachedDay(client, name);
+  for (const { name } of rows) if (NAME.test(name)) await dropDetachedDay(client, name);
 }
 
 /**

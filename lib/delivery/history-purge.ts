@@ -171,9 +171,9 @@ export async function deleteHistory(clients: ClientBase[], range: HistoryRange):
   const { rows: accounts } = await first.query<{ id: string }>("SELECT id FROM accounts ORDER BY id");
   const batches = batchCutter(range, accounts.map((a) => a.id));
   const skip = range.skipDay ?? { from: new Date(0), to: new Date(0) };
-  const statement = deleteBatch(range.skipDay ? ATTEMPTS_OF_GONE.range : ATTEMPTS_OF_GONE.ids);
+  const attemptsOfGone = range.skipDay ? "range" : "ids";
+  const [name, statement] = [`hookrelay_purge_batch_${attemptsOfGone}`, deleteBatch(ATTEMPTS_OF_GONE[attemptsOfGone])];
   const deleted = noHistoryDeleted();
-  const name = `hookrelay_purge_batch_${range.skipDay ? "range" : "ids"}`;
   const takeBatches = async (client: ClientBase) => {
     // Otherwise a prepared statement's first five runs are each planned with their values.
     await client.query("SET plan_cache_mode = force_generic_plan");
