@@ -2,7 +2,8 @@
 // (lib/delivery/retention.ts). There are no foreign keys between the three (migration 0015), so
 // each batch deletes events, then their deliveries, then those deliveries' attempts, in one
 // statement: all of a batch or none of it. Raw SQL on the purge's connections, as Prisma cannot
-// chain deletes. The statement is planned once per connection, without its values: the plan
+// chain deletes. The statement is prepared and, on the purge's connections (`plan_cache_mode =
+// force_generic_plan`, lib/delivery/retention.ts), planned once without its values: the plan
 // covers every partition of attempts (a plan with values took ~6 ms with 38 of them), and
 // PostgreSQL leaves out the day the caller is about to drop whole when the plan starts.
 import type { ClientBase } from "pg";
@@ -50,36 +51,28 @@ const ATTEMPTS_OF_GONE = {
   ids: `a.delivery_id = ANY (ARRAY(SELECT id FROM gone_deliveries))`,
 };
 
-// A batch is the events after one (created_at, id) up to another (`batchCutter`). An event is
-// kept while it has a dead letter (every dead delivery but a failed endpoint check has one), a
-// failed endpoint check (a partial index of its own, migration 0016) or a pending delivery
-// ($9, the caller's list: `pendingEvents`). Those are small sets, cheaper to look in than every
-// event's deliveries. Events go by the row addresses the candidates were read at (a TID scan,
-// not a probe of the primary key an event): events are never updated, so the addresses hold
-// for the statement. Their deliveries are found by one scan of the event_id index for the whole
-// array of ids (`= ANY`: one descent, then leaf by leaf, as a batch's ids are neighbours),
-// not by a probe an event.
+// A batch is the events after one (created_at, id) up to another (`batchCutter`), deleted
+// straight from the index range. An event is kept while it has a dead letter (every dead
+// delivery but a failed endpoint check has one), a failed endpoint check (a partial index of
+// its own, migration 0016) or a pending delivery ($8, the caller's list: `pendingEvents`).
+// Those are small sets, cheaper to look in than every event's deliveries. Their deliveries are
+// found by one scan of the event_id index for the whole array of ids (`= ANY`: one descent,
+// then leaf by leaf, as a batch's ids are neighbours), not by a probe an event.
 const deleteBatch = (attemptsOfGone: string) => `
-  WITH candidates AS (
-    SELECT e.id, e.created_at, e.ctid AS row_address FROM events e
-    WHERE e.account_id = $1 AND e.created_at >= $2 AND e.created_at < $3
-      AND (e.created_at, e.id) > ($4::timestamp, $5::text) AND (e.created_at, e.id) <= ($10::timestamp, $11::text)
-    ORDER BY e.created_at, e.id
-    LIMIT $6
-  ), gone_events AS (
+  WITH gone_events AS (
     DELETE FROM events e
-    WHERE e.ctid = ANY (ARRAY(
-      SELECT c.row_address FROM candidates c
-      WHERE NOT (c.id = ANY ($9::text[]))
-        AND NOT EXISTS (SELECT 1 FROM dead_letters l WHERE l.account_id = $1 AND l.event_id = c.id)
-        AND NOT EXISTS (SELECT 1 FROM deliveries k WHERE k.event_id = c.id AND k.is_check AND k.status <> 'succeeded')))
+    WHERE e.account_id = $1 AND e.created_at >= $2 AND e.created_at < $3
+      AND (e.created_at, e.id) > ($4::timestamp, $5::text) AND (e.created_at, e.id) <= ($9::timestamp, $10::text)
+      AND NOT (e.id = ANY ($8::text[]))
+      AND NOT EXISTS (SELECT 1 FROM dead_letters l WHERE l.account_id = $1 AND l.event_id = e.id)
+      AND NOT EXISTS (SELECT 1 FROM deliveries k WHERE k.event_id = e.id AND k.is_check AND k.status <> 'succeeded')
     RETURNING e.id
   ), gone_deliveries AS (
     DELETE FROM deliveries d WHERE d.event_id = ANY (ARRAY(SELECT id FROM gone_events)) RETURNING d.id, d.replay_of IS NOT NULL AS replay
   ), gone_attempts AS (
     DELETE FROM attempts a
     WHERE ${attemptsOfGone}
-      AND (a.created_at < $7 OR a.created_at >= $8)
+      AND (a.created_at < $6 OR a.created_at >= $7)
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM gone_events)::int AS events,
@@ -175,18 +168,14 @@ export async function deleteHistory(clients: ClientBase[], range: HistoryRange):
   const [name, statement] = [`hookrelay_purge_batch_${attemptsOfGone}`, deleteBatch(ATTEMPTS_OF_GONE[attemptsOfGone])];
   const deleted = noHistoryDeleted();
   const takeBatches = async (client: ClientBase) => {
-    // Otherwise a prepared statement's first five runs are each planned with their values.
-    await client.query("SET plan_cache_mode = force_generic_plan");
     try {
       for (let batch = await batches.next(client); batch; batch = await batches.next(client)) {
-        const values = [batch.accountId, utc(range.from), utc(range.to), ...batch.after, range.batchSize, utc(skip.from), utc(skip.to), pending, ...batch.upTo];
+        const values = [batch.accountId, utc(range.from), utc(range.to), ...batch.after, utc(skip.from), utc(skip.to), pending, ...batch.upTo];
         addDeleted(deleted, (await client.query<DeletedHistory>({ name, text: statement, values })).rows[0]);
       }
     } catch (error) {
       batches.stop(); // the other connections stop after the batch they are on
       throw error;
-    } finally {
-      await client.query("RESET plan_cache_mode");
     }
   };
   // Settled, not Promise.all: no connection goes back to its pool while it is still deleting.

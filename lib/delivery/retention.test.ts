@@ -3,7 +3,7 @@ import { config, resetConfig } from "@/lib/config";
 import { db, sql } from "@/lib/db/client";
 import { newId } from "@/lib/db/ids";
 import { attemptPartitionName, attemptPartitions, maintainAttemptPartitions, utcDay, withMaintenanceLock } from "@/lib/db/partitions";
-import { purgeOldHistory, retentionCutoff, rollupCutoff, ROLLUP_RETENTION_DAYS, type PurgeResult } from "@/lib/delivery/retention";
+import { PURGE_APPLICATION_NAME, purgeConnection, purgeOldHistory, retentionCutoff, rollupCutoff, ROLLUP_RETENTION_DAYS, type PurgeResult } from "@/lib/delivery/retention";
 import { api } from "@/test/api";
 import { newAccount } from "@/test/fixtures";
 
@@ -330,5 +330,24 @@ describe("purgeOldHistory", () => {
     expect(both.some((r) => r.ran)).toBe(true);
     expect(both.reduce((n, r) => n + r.events, 0)).toBe(1);
     expect(await exists.event(old.id)).toBe(false);
+  });
+
+  it("works on connections of its own that plan once and commit without waiting for the disk, and closes them", async () => {
+    const client = await purgeConnection();
+    try {
+      const { rows } = await client.query("SELECT current_setting('plan_cache_mode') AS plans, current_setting('synchronous_commit') AS commits");
+      expect(rows[0]).toEqual({ plans: "force_generic_plan", commits: "off" });
+    } finally {
+      await client.end();
+    }
+    // The pool's connections, which record deliveries, still wait for the disk.
+    expect((await sql().query("SHOW synchronous_commit")).rows[0].synchronous_commit).toBe("on");
+
+    const old = await event(daysAgo(50));
+    await delivery(old.id, "succeeded", daysAgo(50));
+    expect((await purgeOldHistory(retentionCutoff())).events).toBe(1);
+    const purgeSessions = async () =>
+      (await sql().query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [PURGE_APPLICATION_NAME])).rows[0].n;
+    await expect.poll(purgeSessions).toBe(0);
   });
 });

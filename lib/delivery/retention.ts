@@ -10,9 +10,9 @@
 // long as the longest stats window needs them, plus a day. Raw SQL on the connection that holds
 // the maintenance lock: the deletes go in bounded batches so a large backlog never holds one
 // long transaction, and Prisma's deleteMany cannot limit.
-import type { ClientBase } from "pg";
+import { Client, type ClientBase } from "pg";
 import { config } from "@/lib/config";
-import { sql } from "@/lib/db/client";
+import { databaseUrl } from "@/lib/db/client";
 import { attemptPartitions, DAY_MS, dropAttemptPartition, maintainAttemptPartitions, utcDay, withMaintenanceLock, type PartitionMaintenance } from "@/lib/db/partitions";
 import { addDeleted, deleteHistory, noHistoryDeleted, type DeletedHistory } from "@/lib/delivery/history-purge";
 
@@ -73,8 +73,8 @@ async function inBatches(batchSize: number, deleteBatch: () => Promise<number>):
  * Runs only if no other instance is purging; otherwise returns at once with `ran: false`.
  */
 export async function purgeOldHistory(olderThan: Date, options: { batchSize?: number; rollupsOlderThan?: Date; now?: Date } = {}): Promise<PurgeResult> {
-  // A connection of its own: the maintenance lock belongs to its session.
-  const client = await sql().connect();
+  // The maintenance lock belongs to this connection's session.
+  const client = await purgeConnection();
   try {
     const result = await withMaintenanceLock(client, async () => {
       const partitions = await maintainAttemptPartitions(client, { now: options.now });
@@ -96,9 +96,31 @@ export async function purgeOldHistory(olderThan: Date, options: { batchSize?: nu
       }
     );
   } finally {
-    // Not back to the pool: should the unlock have failed, the session's end releases the lock.
-    client.release(true);
+    // Should the unlock have failed, the session's end releases the lock.
+    await client.end();
   }
+}
+
+/** Names the purge's sessions in `pg_stat_activity`. */
+export const PURGE_APPLICATION_NAME = "hookrelay-purge";
+
+/**
+ * A connection of the purge's own, outside the pool, closed when the purge ends. Its prepared
+ * statements are planned once, without their values (the batch statement,
+ * lib/delivery/history-purge.ts). Its commits do not wait for the WAL to reach the disk: a purge
+ * lost in a crash is redone by the next run, and the next commit that waits (the day's drop
+ * does, as it removes files) makes everything before it durable.
+ */
+export async function purgeConnection(): Promise<Client> {
+  const client = new Client({
+    connectionString: databaseUrl(),
+    application_name: PURGE_APPLICATION_NAME,
+    options: "-c plan_cache_mode=force_generic_plan -c synchronous_commit=off",
+  });
+  // A connection that breaks fails the statement running on it; the event must not end the process.
+  client.on("error", () => {});
+  await client.connect();
+  return client;
 }
 
 /**
@@ -129,13 +151,13 @@ async function purgeWholeDays(client: ClientBase, end: Date, batchSize: number) 
   return { dropped, ...deleted, ms };
 }
 
-/** `client` and `more` connections from the pool, for `work`. */
+/** `client` and `more` purge connections, for `work`. */
 async function withMoreClients<T>(client: ClientBase, more: number, work: (clients: ClientBase[]) => Promise<T>): Promise<T> {
-  const others = await Promise.all(Array.from({ length: more }, () => sql().connect()));
+  const others = await Promise.all(Array.from({ length: more }, purgeConnection));
   try {
     return await work([client, ...others]);
   } finally {
-    for (const other of others) other.release();
+    await Promise.all(others.map((other) => other.end()));
   }
 }
 
