@@ -2,8 +2,7 @@
 // (lib/delivery/retention.ts). There are no foreign keys between the three (migration 0015), so
 // each batch deletes events, then their deliveries, then those deliveries' attempts, in one
 // statement: all of a batch or none of it. Raw SQL on the purge's connections, as Prisma cannot
-// chain deletes. The statement is prepared and, on the purge's connections (`plan_cache_mode =
-// force_generic_plan`, lib/delivery/retention.ts), planned once without its values: the plan
+// chain deletes. The statement is planned once per connection, without its values: the plan
 // covers every partition of attempts (a plan with values took ~6 ms with 38 of them), and
 // PostgreSQL leaves out the day the caller is about to drop whole when the plan starts.
 import type { ClientBase } from "pg";
@@ -168,6 +167,10 @@ export async function deleteHistory(clients: ClientBase[], range: HistoryRange):
   const [name, statement] = [`hookrelay_purge_batch_${attemptsOfGone}`, deleteBatch(ATTEMPTS_OF_GONE[attemptsOfGone])];
   const deleted = noHistoryDeleted();
   const takeBatches = async (client: ClientBase) => {
+    // For the batches only: the purge's other statements need plans made with their values (with
+    // a generic plan, the rollups' delete reads the whole table). Not reset after a failure: the
+    // purge stops there and closes its connections.
+    await client.query("SET plan_cache_mode = force_generic_plan");
     try {
       for (let batch = await batches.next(client); batch; batch = await batches.next(client)) {
         const values = [batch.accountId, utc(range.from), utc(range.to), ...batch.after, utc(skip.from), utc(skip.to), pending, ...batch.upTo];
@@ -177,6 +180,7 @@ export async function deleteHistory(clients: ClientBase[], range: HistoryRange):
       batches.stop(); // the other connections stop after the batch they are on
       throw error;
     }
+    await client.query("RESET plan_cache_mode");
   };
   // Settled, not Promise.all: no connection goes back to its pool while it is still deleting.
   const failed = (await Promise.allSettled(clients.map(takeBatches))).find((outcome) => outcome.status === "rejected");

@@ -105,17 +105,16 @@ export async function purgeOldHistory(olderThan: Date, options: { batchSize?: nu
 export const PURGE_APPLICATION_NAME = "hookrelay-purge";
 
 /**
- * A connection of the purge's own, outside the pool, closed when the purge ends. Its prepared
- * statements are planned once, without their values (the batch statement,
- * lib/delivery/history-purge.ts). Its commits do not wait for the WAL to reach the disk: a purge
- * lost in a crash is redone by the next run, and the next commit that waits (the day's drop
- * does, as it removes files) makes everything before it durable.
+ * A connection of the purge's own, outside the pool, closed when the purge ends. Its commits do
+ * not wait for the WAL to reach the disk: a purge lost in a crash is redone by the next run,
+ * and the next commit that waits (the day's drop does, as it removes files) makes everything
+ * before it durable. The pool's connections, which record deliveries, keep waiting.
  */
 export async function purgeConnection(): Promise<Client> {
   const client = new Client({
     connectionString: databaseUrl(),
     application_name: PURGE_APPLICATION_NAME,
-    options: "-c plan_cache_mode=force_generic_plan -c synchronous_commit=off",
+    options: "-c synchronous_commit=off",
   });
   // A connection that breaks fails the statement running on it; the event must not end the process.
   client.on("error", () => {});
@@ -153,8 +152,9 @@ async function purgeWholeDays(client: ClientBase, end: Date, batchSize: number) 
 
 /** `client` and `more` purge connections, for `work`. */
 async function withMoreClients<T>(client: ClientBase, more: number, work: (clients: ClientBase[]) => Promise<T>): Promise<T> {
-  const others = await Promise.all(Array.from({ length: more }, purgeConnection));
+  const others: Client[] = [];
   try {
+    for (let i = 0; i < more; i++) others.push(await purgeConnection());
     return await work([client, ...others]);
   } finally {
     await Promise.all(others.map((other) => other.end()));
