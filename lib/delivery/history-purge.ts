@@ -182,7 +182,7 @@ export async function deleteHistory(clients: ClientBase[], range: HistoryRange):
     }
     await client.query("RESET plan_cache_mode");
   };
-  // Settled, not Promise.all: no connection goes back to its pool while it is still deleting.
+  // Settled, not Promise.all: no connection is closed while it is still deleting.
   const failed = (await Promise.allSettled(clients.map(takeBatches))).find((outcome) => outcome.status === "rejected");
   if (failed) throw failed.reason;
   return deleted;

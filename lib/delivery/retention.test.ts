@@ -341,8 +341,8 @@ describe("purgeOldHistory", () => {
       expect(await settings(client)).toEqual({ plans: "auto", commits: "off" });
       // After a day's batches its other statements (the rollups' delete) are planned with their
       // values again: with a generic plan that delete reads the whole table.
-      const day = utcDay(daysAgo(60));
-      await deleteHistory([client], { from: day, to: new Date(day.getTime() + DAY), skipDay: { from: day, to: new Date(day.getTime() + DAY) }, batchSize: 10 });
+      const day = { from: utcDay(daysAgo(60)), to: utcDay(daysAgo(59)) };
+      await deleteHistory([client], { ...day, skipDay: day, batchSize: 10 });
       expect(await settings(client)).toEqual({ plans: "auto", commits: "off" });
     } finally {
       await client.end();
